@@ -1,0 +1,122 @@
+"""Word lists the extractors share: states and their demonyms (countryinfo),
+titles, organisation and place keywords, and the site's actor registry."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..model import Problem, SourceError
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    name: str
+    names: tuple[str, ...]      # the name and alternative spellings
+    demonyms: tuple[str, ...]
+    capital: str
+
+
+# Common short forms countryinfo lacks, and demonyms of states it leaves out.
+_EXTRA_NAMES = {"United States": ("U.S.", "U.S.A.", "America", "the States"), "United Kingdom": ("U.K.", "Britain"),
+                "Turkey": ("Türkiye",), "Russia": ("Russian Federation",), "Czech Republic": ("Czechia",)}
+_EXTRA_DEMONYMS = {"United States": ("U.S.", "US"), "United Kingdom": ("UK", "U.K."), "Palestine": ("Palestinian",),
+                   "Netherlands": ("Dutch",), "South Korea": ("South Korean",), "North Korea": ("North Korean",)}
+
+
+@lru_cache(maxsize=1)
+def states() -> dict[str, State]:
+    """Every state, keyed by each of its names and demonyms."""
+    from countryinfo import all_countries
+
+    table: dict[str, State] = {}
+    for country in sorted(all_countries(), key=lambda c: c.name()):
+        name = country.name()
+        spellings = [s for s in country.alt_spellings() or () if _usable(s)]
+        names = (name, *spellings, *_EXTRA_NAMES.get(name, ()))
+        demonym = country.demonym() or ""
+        demonyms = tuple(d for d in (demonym, *_EXTRA_DEMONYMS.get(name, ())) if d)
+        capital = country.capital() or ""
+        state = State(name, tuple(dict.fromkeys(names)), demonyms, capital if isinstance(capital, str) else "")
+        for key in (*state.names, *demonyms):
+            table.setdefault(key, state)
+    return table
+
+
+def _usable(spelling: str) -> bool:
+    """Alternative spellings in English letters, and no bare ISO codes but UK/US/USA."""
+    return spelling.isascii() and (len(spelling) > 3 or spelling in ("UK", "US", "USA", "UAE"))
+
+
+@lru_cache(maxsize=1)
+def capitals() -> frozenset[str]:
+    return frozenset(s.capital for s in states().values() if s.capital)
+
+
+TITLES = frozenset(
+    "president vice prime minister foreign defence defense interior finance chancellor king queen prince princess "
+    "sheikh emir general gen. colonel col. lieutenant major commander admiral mr mr. mrs mrs. ms ms. dr dr. prof. "
+    "professor senator sen. representative rep. governor gov. mayor secretary ambassador envoy spokesman "
+    "spokeswoman spokesperson chief executive ceo cfo chairman chairwoman director minister premier pope cardinal "
+    "judge justice former new acting deputy leader sir lord lady saint st. analyst officer "
+    "sergeant captain capt. marshal commissioner".split()
+)
+ORG_WORDS = frozenset(
+    "ministry department agency council committee commission company corporation corp corp. inc inc. ltd ltd. "
+    "plc group bank fund party union association organization organisation institute university airlines "
+    "airways motors industries holdings authority office administration court parliament assembly congress "
+    "senate army navy force forces guard police service services board federation alliance front movement "
+    "brigade brigades militia militias centre center foundation exchange network times post news press "
+    "airport airports motor systems technologies media studios records partners capital"
+    .split()
+)
+ARMED_WORDS = frozenset("militia militias rebels rebel fighters insurgents separatists guerrillas brigade brigades "
+                        "army forces militants jihadists".split())
+PLACE_WORDS = frozenset("heights mountains mountain river sea ocean gulf strait bay valley island islands peninsula "
+                        "province region city desert plateau coast border basin lake canal district governorate "
+                        "north south east west".split())
+CONTINENTS = frozenset(
+    ("Europe", "Asia", "Africa", "Americas", "Oceania", "Middle East", "Levant", "Balkans", "Caucasus",
+     "Scandinavia", "Latin America", "North America", "South America", "Southeast Asia", "Western Europe",
+     "Eastern Europe", "Central Asia", "Persian Gulf", "Mediterranean", "Arctic", "Sahel"))
+GOVERNMENT_WORDS = frozenset("government governments ministry officials official military army forces troops "
+                             "authorities embassy regime navy air defence defense foreign leadership cabinet "
+                             "delegation diplomats".split())
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryEntry:
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    description: str
+
+
+def load_registry(path: Path) -> tuple[RegistryEntry, ...]:
+    """The site's actors.yml (optional): a list of {name, kind, aliases, description}."""
+    if not path.is_file():
+        return ()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise SourceError(Problem(path.name, f"actor registry is not valid YAML: {error}", "fix the YAML syntax")) from None
+    if not isinstance(data, list):
+        raise SourceError(Problem(path.name, "actor registry must be a list of actors", "write `- name: ...` entries"))
+    entries = []
+    for number, item in enumerate(data, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise SourceError(Problem(path.name, f"entry {number} needs a 'name'", "give each actor a name"))
+        aliases = item.get("aliases") or []
+        if not isinstance(aliases, list):
+            raise SourceError(Problem(path.name, f"entry {number}: 'aliases' must be a list", "write aliases: [A, B]"))
+        entries.append(RegistryEntry(item["name"].strip(), str(item.get("kind") or "organization"),
+                                     tuple(str(a).strip() for a in aliases), str(item.get("description") or "")))
+    return tuple(entries)
+
+
+def strip_possessive(name: str) -> str:
+    return re.sub(r"[’']s?$", "", name)

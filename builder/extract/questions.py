@@ -1,0 +1,130 @@
+"""Open questions: one per sentence that states something unresolved,
+proposed, expected or contested. Settled facts give none."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Citation, Question, Sentence
+
+# Each cue: (pattern, how to ask). The first cue that matches a sentence wins.
+CUES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.IGNORECASE), kind) for p, kind in (
+    (r"\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:publicly\s+|formally\s+|officially\s+)?"
+     r"(?:accepted|agreed|responded|commented|confirmed|decided|approved|answered|said|ruled|signed)\b", "response"),
+    (r"\b(?:not\s+yet|yet\s+to)\b", "response"),
+    (r"\b(?:remains?|is|was|it's)\s+(?:still\s+)?(?:unclear|uncertain|unknown|undecided|in doubt|to be seen)\b|"
+     r"\bno\s+(?:decision|agreement|date|timetable)\b|\bwhether\b", "whether"),
+    (r"\b(?:disputed|contested|denied|denies|rejected|rejects|dispute|challenged|disagree|disagreement|"
+     r"complicated efforts|efforts to|struggl\w+|grapple\w*)\b", "contested"),
+    (r"\b(?:proposed|proposal|offered|offer to|plans? to|planned|intends? to|considering|seeks? to|"
+     r"aims? to|wants? to|calls? for|called for|pending|awaiting|negotiat\w+)\b", "proposal"),
+    (r"\b(?:set to|is due|are due|due to|scheduled|expected to|expects|anticipated|will|would|could|may|might|"
+     r"is to|are to|upcoming)\b", "expected"),
+))
+# Reported facts: a cue inside them is part of what happened, not an open point.
+SETTLED = re.compile(r"^(?:[A-Z][\w'’-]*\s+){0,6}(?:is|was|are|were)\s+(?:the|a|an)\s+(?:leader|head|member|chief)\b")
+
+ASK = {
+    "response": "What will come of this, still unanswered: “{clause}”?",
+    "whether": "What will be decided: “{clause}”?",
+    "contested": "How will this contested point be settled: “{clause}”?",
+    "proposal": "Will this go ahead: “{clause}”?",
+    "expected": "Will this happen as expected: “{clause}”?",
+}
+
+
+def extract(sentences: tuple[Sentence, ...], source: str, skip: frozenset[int] = frozenset()) -> tuple[Question, ...]:
+    """Questions from the sentences (those in ``skip`` are the lead, asked elsewhere)."""
+    found = []
+    for sentence in sentences:
+        if sentence.index in skip or SETTLED.search(sentence.text):
+            continue
+        kind = cue(sentence.text)
+        if kind:
+            found.append(Question(ask(sentence.text, kind), Citation(source, sentence.index, sentence.text)))
+    return tuple(found)
+
+
+def cue(text: str) -> str | None:
+    """The kind of unresolved statement a sentence makes, or None if settled."""
+    return next((kind for pattern, kind in CUES if pattern.search(text)), None)
+
+
+def ask(text: str, kind: str) -> str:
+    """The statement as a plain-English question."""
+    for rewrite in REWRITES:
+        question = rewrite(text)
+        if question:
+            return question
+    return ASK[kind].format(clause=_clause(text, kind))
+
+
+def _clause(text: str, kind: str) -> str:
+    """The part of the sentence, between commas, that holds the cue."""
+    match = next(m for p, k in CUES if k == kind and (m := p.search(text)))
+    start = max(text.rfind(c, 0, match.start()) for c in ",;:") + 1
+    ends = [i for i in (text.find(c, match.end()) for c in ",;:") if i >= 0]
+    return text[start:min(ends, default=len(text))].strip().rstrip(".?!")
+
+
+def _negated_response(text: str) -> str | None:
+    match = re.search(r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+[a-zA-Z][\w'’-]*){0,3}?)\s+(?:has|have|had)\s+not\s+(?:yet\s+)?"
+                      r"(?:publicly\s+|formally\s+|officially\s+)?(accepted|agreed to|responded to|approved|signed|confirmed)"
+                      r"\s+([^,.;]{3,80})", text)
+    if not match:
+        return None
+    proposal = re.search(r"\b((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:has|have|had)\s+proposed\s+(to\s+[^,;]{3,100}?)"
+                         r",?\s+(?:although|but|while)\b", text)
+    verb = {"accepted": "accept", "agreed to": "agree to", "responded to": "respond to", "approved": "approve",
+            "signed": "sign", "confirmed": "confirm"}[match[2]]
+    thing = re.sub(r"^(?:or\s+commented\s+on\s+)", "", match[3]).strip()
+    thing = re.sub(r"\bthis\b", "the", thing)
+    if proposal and match[2] in ("accepted", "agreed to", "approved"):
+        thing = f"{proposal[1]}'s proposal {proposal[2].strip()}"
+    return f"Will {_lower_first(match[1])} {verb} {thing}?"
+
+
+def _will(text: str) -> str | None:
+    clause = re.search(r"(?:^|,\s*|;\s*|\bthat\s+)((?:the\s+)?[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,4}?)\s+will\s+([^,.;]{3,100})", text)
+    if not clause or clause[1].lower() in ("it", "this", "that"):
+        return None
+    return f"Will {_lower_first(clause[1])} {clause[2].strip()}?"
+
+
+def _set_to(text: str) -> str | None:
+    match = re.search(r"(?:which|that|it|((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,4}?))\s+(?:is|are)\s+"
+                      r"(?:set|due|expected|scheduled)\s+to\s+([^,.;]{3,100})", text)
+    if not match:
+        return None
+    subject = match[1] or _noun_before(text, match.start())
+    if not subject:
+        return None
+    return f"Will {_lower_first(subject)} {match[2].strip()} as planned, and what will it bring?"
+
+
+def _noun_before(text: str, position: int) -> str:
+    """The noun phrase a "which" refers to: "a much-anticipated visit by X"."""
+    head = text[:position].rstrip(" ,")
+    match = re.search(r"\b((?:a|an|the)\s+[^,;]{3,80})$", head)
+    return re.sub(r"^(?:a|an)\s+", "the ", match[1]) if match else ""
+
+
+def _efforts(text: str) -> str | None:
+    match = re.search(r"\befforts\s+to\s+([a-z]+\s+[^,.;]{2,60})", text)
+    return f"Will efforts to {match[1].strip()} succeed?" if match else None
+
+
+def _whether(text: str) -> str | None:
+    match = re.search(r"\bwhether\s+([^,.;]{5,120})", text)
+    if not match:
+        return None
+    return f"Will it turn out that {match[1].strip()}?"
+
+
+def _lower_first(text: str) -> str:
+    if text.startswith("The "):
+        return "the " + text[4:]
+    return text
+
+
+REWRITES = (_negated_response, _set_to, _will, _efforts, _whether)

@@ -1,0 +1,576 @@
+"""Temporal expressions: find them, type them (DATE, TIME, DURATION, SET) and
+give each a TimeML value resolved against the publication date.
+
+The direction of a relative expression ("on Friday", "in December") comes
+from the words around it: the nearest tense cue in its clause ("met",
+"set to", "will"). Precision is kept (a month stays ``2024-12``), and without
+a publication date nothing gets a year: ``XXXX-12``, ``XXXX-WXX-3``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Callable, Iterator
+
+from dateutil.relativedelta import relativedelta
+
+from ..model import Sentence, TemporalExpression
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+           "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+           "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "several": None, "few": None,
+           "a few": None, "many": None}
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+UNITS = {"second": "S", "minute": "M", "hour": "H", "day": "D", "week": "W", "weekend": "WE", "month": "M",
+         "quarter": "Q", "year": "Y", "decade": "DE", "century": "CE"}
+PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+
+_MONTH = (r"(?P<{0}>January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
+_DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{0}>1[6-9]\d\d|20\d\d)"
+_WEEKDAY = r"(?P<{0}>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_NUM = r"(?P<{0}>\d+(?:\.\d+)?|a few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundred|several|a|an)"
+_UNIT = r"(?P<{0}>second|minute|hour|day|weekend|week|month|quarter|year|decade|century|centurie)s?"
+_PART = r"(?P<{0}>morning|afternoon|evening|night)"
+_REL = r"(?P<{0}>this|last|next|past|previous|coming|current|following)"
+
+# Each rule: (name, pattern). Earlier rules win at the same starting position.
+RULES: tuple[tuple[str, str], ...] = (
+    ("iso", r"\b(?P<iy>\d{4})-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b"),
+    ("mdy", rf"\b(?:{_WEEKDAY.format('w1')},?\s+)?{_MONTH.format('m1')}\s+{_DAY.format('d1')},?\s+{_YEAR.format('y1')}\b"),
+    ("dmy", rf"\b(?:{_WEEKDAY.format('w2')},?\s+)?{_DAY.format('d2')}\s+(?:of\s+)?{_MONTH.format('m2')},?\s+{_YEAR.format('y2')}\b"),
+    ("my", rf"\b(?:(?P<mod1>early|mid|late)[- ])?{_MONTH.format('m3')},?\s+(?:of\s+)?{_YEAR.format('y3')}\b"),
+    ("md", rf"\b(?:{_WEEKDAY.format('w4')},?\s+)?{_MONTH.format('m4')}\s+{_DAY.format('d4')}\b(?!,?\s*\d)"),
+    ("dm", rf"\b(?:{_WEEKDAY.format('w5')},?\s+)?{_DAY.format('d5')}\s+(?:of\s+)?{_MONTH.format('m5')}\b"),
+    ("quarter", r"\b(?:the\s+)?(?P<qn>first|second|third|fourth|final|last|1st|2nd|3rd|4th)[- ]quarter"
+                r"(?:\s+of\s+(?:(?P<qy>1[6-9]\d\d|20\d\d)|(?P<qrel>this|last|next|the) year))?\b"),
+    ("qshort", r"\b(?:Q(?P<qs>[1-4])\s*(?P<qsy>\d{4})?|(?P<qsy2>\d{4})\s*Q(?P<qs2>[1-4]))\b"),
+    ("half", r"\b(?:the\s+)?(?P<hn>first|second)\s+half\s+of\s+(?:(?P<hy>\d{4})|(?P<hrel>this|last|next) year)\b"),
+    ("season", r"\b(?:(?P<srel>this|last|next)\s+|(?:the\s+)?(?P<smod>early|late)\s+)?(?P<season>spring|summer|autumn|winter)"
+               r"(?:\s+(?:of\s+)?(?P<sy>\d{4}))?\b"),
+    ("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[- ])?(?P<dec>1[6-9]\d|20\d)0s\b"),
+    ("ago", rf"\b{_NUM.format('an')}\s+{_UNIT.format('au')}\s+ago\b"),
+    ("later", rf"\b{_NUM.format('ln')}\s+{_UNIT.format('lu')}\s+(?P<ldir>later|earlier)\b"),
+    ("edge", rf"\b(?:the\s+)?(?P<edge>end|beginning|start|middle|close)\s+of\s+(?:(?P<erel>this|last|next|the)\s+)?"
+             rf"(?:{_UNIT.format('eu')}|{_MONTH.format('em')}|{_YEAR.format('ey')})\b"),
+    ("inrel", rf"\b(?P<inrel>earlier|later)\s+this\s+{_UNIT.format('iu')}\b"),
+    ("relday", rf"\b(?:(?P<rdmod>earlier|later)\s+)?(?P<rd>today|yesterday|tomorrow|tonight)(?:\s+{_PART.format('rdp')})?\b"),
+    ("partday", rf"\b(?P<pdrel>this|last)\s+{_PART.format('pdp')}\b"),
+    ("relunit", rf"\b(?:the\s+)?{_REL.format('rel')}\s+{_UNIT.format('ru')}\b(?!\s+(?:of|ago|later|earlier))"),
+    ("unitrel", r"\b(?:the\s+)?(?P<urunit>year|month|week)\s+(?P<urrel>before|previous|earlier|after)\b"),
+    ("samelast", r"\b(?:the\s+)?same\s+(?:period|time|month|quarter)\s+(?:of\s+)?(?:(?P<slrel>last)\s+year|a\s+year\s+(?:ago|earlier))\b"),
+    ("weekday", rf"\b(?:(?P<wrel>last|next|this|coming|past)\s+)?{_WEEKDAY.format('wd')}(?:\s+{_PART.format('wp')})?\b"),
+    ("month", rf"\b(?:(?P<mmod>early|mid|late)[- ]|(?P<mrel>last|next|this)\s+|(?P<mprep>in|since|by|until|from|during|of|before|after|through)\s+)?{_MONTH.format('mo')}(?!\s*\d)\b"),
+    ("modyear", r"\b(?P<ymod>early|mid|late)[- ](?P<yy>1[6-9]\d\d|20\d\d)\b"),
+    ("fiscal", r"\b(?:fiscal|financial)(?:\s+year)?\s+(?P<fy>\d{4})\b"),
+    ("year", r"(?<![\d$£€#.,/-])\b(?P<year>1[6-9]\d\d|20\d\d)\b(?![.,]?\d|%|\s*percent|-\d)"),
+    ("present", r"\b(?P<present>now|currently|current|at present|presently|nowadays|these days|at the moment|ongoing)\b"),
+    ("past", r"\b(?P<pastref>recently|recent|the past|lately)\b"),
+    ("future", r"\b(?P<future>the future|very soon|soon|the coming (?:days|weeks|months|years)|the near future|the long term|the short term|the long run)\b"),
+    ("clock", r"\b(?P<hh>[01]?\d|2[0-3])(?::(?P<mm>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)|\b(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)(?:\s*(?:GMT|UTC))?\b|\b(?P<noon>noon|midnight)\b"),
+    ("duration", rf"\b(?:(?:the\s+)?(?:past|last|next|previous|coming|first|following)\s+)?{_NUM.format('dn')}[- ]{_UNIT.format('du')}(?:[- ]long|[- ]old)?\b"),
+    ("set", rf"\b(?P<setw>every|each|per)\s+(?P<setu>day|week|month|quarter|year|morning|evening|night|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+            rf"|\b(?P<setadv>daily|weekly|monthly|quarterly|annually|yearly)\b"),
+)
+PATTERN = re.compile("|".join(f"(?P<_{name}>{body})" for name, body in RULES))
+
+FUTURE_CUE = re.compile(
+    r"\b(?:will|won't|shall|'ll|set to|due to|is due|are due|scheduled|expected|expects|plans?|planned|planning|"
+    r"going to|is to|are to|upcoming|next|intends?|would|aims?|hopes?|later|to be held|to take place|to visit|to meet|"
+    r"tomorrow|coming)\b", re.IGNORECASE)
+PAST_CUE = re.compile(
+    r"\b(?:was|were|had|did|said|says|told|ago|last|earlier|yesterday|met|began|took|gave|went|came|made|held|won|"
+    r"lost|left|saw|fell|rose|sold|bought|spent|paid|hit|cut|ran|led|\w{3,}ed)\b", re.IGNORECASE)
+
+
+def tag(sentences: tuple[Sentence, ...], published: dt.date | None) -> tuple[TemporalExpression, ...]:
+    """Every temporal expression of the document, in order, with its value."""
+    found: list[TemporalExpression] = []
+    anchor = _Anchor(published)
+    for sentence in sentences:
+        for match in PATTERN.finditer(sentence.text):
+            expression = _expression(match, sentence, anchor)
+            if expression is not None:
+                found.append(expression)
+                anchor.update(expression.value)
+    return tuple(found)
+
+
+class _Anchor:
+    """The reference for "two days later": the last full date mentioned."""
+
+    def __init__(self, published: dt.date | None):
+        self.published = published
+        self.day = published
+        self.year = published.year if published else None
+
+    def update(self, value: str) -> None:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value[:10]) and (len(value) == 10 or value[10] == "T"):
+            try:
+                self.day = dt.date.fromisoformat(value[:10])
+            except ValueError:
+                pass
+        if re.match(r"\d{4}\b", value):
+            self.year = int(value[:4])
+
+
+def _expression(match: re.Match, sentence: Sentence, anchor: _Anchor) -> TemporalExpression | None:
+    rule = match.lastgroup[1:]
+    text = match.group(0)
+    context = _Context(sentence.text, match.start(), match.end(), anchor)
+    resolved = RESOLVERS[rule](match, context)
+    if resolved is None:
+        return None
+    kind, value = resolved
+    text = text.strip(" ,")
+    return TemporalExpression(text, kind, value, sentence.start + match.start(), sentence.index)
+
+
+class _Context:
+    def __init__(self, sentence: str, start: int, end: int, anchor: _Anchor):
+        self.sentence, self.start, self.end, self.anchor = sentence, start, end, anchor
+        self.dct = anchor.published
+
+    def direction(self) -> int:
+        """+1 future, -1 past, 0 unknown: the nearest tense cue, in the
+        expression's clause first, preceding words before following ones."""
+        clause_start = max(self.sentence.rfind(c, 0, self.start) for c in ",;:—(")
+        before = self.sentence[clause_start + 1:self.start]
+        cue = _last_cue(before)
+        if cue:
+            return cue
+        after = self.sentence[self.end:]
+        stop = min([i for i in (after.find(c) for c in ",;:—") if i >= 0], default=len(after))
+        return _first_cue(after[:stop]) or _last_cue(self.sentence[:self.start]) or _first_cue(after)
+
+
+def _cues(text: str) -> list[tuple[int, int]]:
+    found = [(m.start(), 1) for m in FUTURE_CUE.finditer(text)] + [(m.start(), -1) for m in PAST_CUE.finditer(text)]
+    return sorted(found)
+
+
+def _last_cue(text: str) -> int:
+    cues = _cues(text)
+    return cues[-1][1] if cues else 0
+
+
+def _first_cue(text: str) -> int:
+    cues = _cues(text)
+    return cues[0][1] if cues else 0
+
+
+# --- resolvers: (match, context) -> (type, value) or None -------------------
+
+Resolver = Callable[[re.Match, _Context], "tuple[str, str] | None"]
+RESOLVERS: dict[str, Resolver] = {}
+
+
+def resolver(name: str):
+    def register(function: Resolver) -> Resolver:
+        RESOLVERS[name] = function
+        return function
+    return register
+
+
+def _month(name: str) -> int:
+    return next(i for i, m in enumerate(MONTHS, 1) if m.startswith(name.lower().rstrip(".")[:3]))
+
+
+def _number(text: str) -> int | None:
+    text = text.lower()
+    if text in NUMBERS:
+        return NUMBERS[text]
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return int(value) if value == int(value) else None
+
+
+def _day(year: int | None, month: int, day: int) -> str | None:
+    if year is None:
+        return f"XXXX-{month:02d}-{day:02d}" if 1 <= day <= 31 else None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _year_for(month: int, day: int | None, context: _Context) -> int | None:
+    """The year of a month (and day) named without one, from the tense."""
+    dct = context.dct
+    if dct is None:
+        return None
+    when = (month, day or 0)
+    now = (dct.month, dct.day if day else 0)
+    direction = context.direction()
+    if direction < 0:
+        return dct.year if when <= now else dct.year - 1
+    if direction > 0:
+        return dct.year if when >= now else dct.year + 1
+    if month - dct.month > 6:
+        return dct.year - 1
+    if dct.month - month > 6:
+        return dct.year + 1
+    return dct.year
+
+
+@resolver("iso")
+def _iso(m: re.Match, c: _Context):
+    value = _day(int(m["iy"]), int(m["im"]), int(m["id"]))
+    return ("DATE", value) if value else None
+
+
+@resolver("mdy")
+def _mdy(m: re.Match, c: _Context):
+    value = _day(int(m["y1"]), _month(m["m1"]), int(m["d1"]))
+    return ("DATE", value) if value else None
+
+
+@resolver("dmy")
+def _dmy(m: re.Match, c: _Context):
+    value = _day(int(m["y2"]), _month(m["m2"]), int(m["d2"]))
+    return ("DATE", value) if value else None
+
+
+@resolver("my")
+def _my(m: re.Match, c: _Context):
+    return "DATE", f"{m['y3']}-{_month(m['m3']):02d}"
+
+
+def _month_day(month_name: str, day: str, c: _Context):
+    month, number = _month(month_name), int(day)
+    value = _day(_year_for(month, number, c), month, number)
+    return ("DATE", value) if value else None
+
+
+@resolver("md")
+def _md(m: re.Match, c: _Context):
+    return _month_day(m["m4"], m["d4"], c)
+
+
+@resolver("dm")
+def _dm(m: re.Match, c: _Context):
+    return _month_day(m["m5"], m["d5"], c)
+
+
+def _quarter_of(date: dt.date) -> int:
+    return (date.month - 1) // 3 + 1
+
+
+@resolver("quarter")
+def _quarter(m: re.Match, c: _Context):
+    name = m["qn"].lower()
+    dct = c.dct
+    if name in ("last", "final") and not (m["qy"] or m["qrel"]):
+        if dct is None:
+            return "DATE", "XXXX-QX"
+        previous = dct - relativedelta(months=3)
+        return "DATE", f"{previous.year}-Q{_quarter_of(previous)}"
+    number = 4 if name in ("last", "final") else ORDINALS[name]
+    year = _relative_year(m["qy"], m["qrel"], c)
+    if year is None and dct is not None and not m["qrel"]:
+        year = dct.year - 1 if number > _quarter_of(dct) and c.direction() <= 0 else dct.year
+    return "DATE", f"{year if year else 'XXXX'}-Q{number}"
+
+
+def _relative_year(explicit: str | None, relation: str | None, c: _Context) -> int | None:
+    if explicit:
+        return int(explicit)
+    if c.dct is None or not relation:
+        return None
+    return c.dct.year + {"this": 0, "the": 0, "last": -1, "next": 1}[relation.lower()]
+
+
+@resolver("qshort")
+def _qshort(m: re.Match, c: _Context):
+    number = m["qs"] or m["qs2"]
+    year = m["qsy"] or m["qsy2"] or (c.dct.year if c.dct else "XXXX")
+    return "DATE", f"{year}-Q{number}"
+
+
+@resolver("half")
+def _half(m: re.Match, c: _Context):
+    year = _relative_year(m["hy"], m["hrel"], c)
+    return "DATE", f"{year or 'XXXX'}-H{1 if m['hn'].lower() == 'first' else 2}"
+
+
+@resolver("season")
+def _season(m: re.Match, c: _Context):
+    code = SEASONS[m["season"].lower()]
+    if m["sy"]:
+        return "DATE", f"{m['sy']}-{code}"
+    if not (m["srel"] or m["smod"]) and not re.search(r"\b(?:in|this|last|next|the|during|by|until|since)\s+$", c.sentence[:c.start], re.IGNORECASE):
+        return None  # "spring" as a verb or a noun of no date
+    year = _relative_year(None, m["srel"] or "this", c)
+    return "DATE", f"{year or 'XXXX'}-{code}"
+
+
+@resolver("decade")
+def _decade(m: re.Match, c: _Context):
+    return "DATE", m["dec"]
+
+
+def _shift(date: dt.date, unit: str, amount: int) -> str:
+    """``date`` moved by ``amount`` units, written at the unit's precision."""
+    if unit in ("day",):
+        return (date + dt.timedelta(days=amount)).isoformat()
+    if unit in ("week", "weekend"):
+        year, week, _ = (date + dt.timedelta(weeks=amount)).isocalendar()
+        return f"{year}-W{week:02d}" + ("-WE" if unit == "weekend" else "")
+    if unit == "month":
+        moved = date + relativedelta(months=amount)
+        return f"{moved.year}-{moved.month:02d}"
+    if unit == "quarter":
+        moved = date + relativedelta(months=3 * amount)
+        return f"{moved.year}-Q{_quarter_of(moved)}"
+    if unit == "decade":
+        return str(date.year // 10 + amount)
+    if unit in ("century", "centurie"):
+        return str(date.year // 100 + amount)
+    return str(date.year + amount)
+
+
+def _unit(text: str) -> str:
+    text = text.lower()
+    return "century" if text.startswith("centur") else text.rstrip("s") if text != "weekends" else "weekend"
+
+
+@resolver("ago")
+def _ago(m: re.Match, c: _Context):
+    amount = _number(m["an"])
+    unit = _unit(m["au"])
+    if c.dct is None or amount is None or unit in ("second", "minute", "hour"):
+        return "DATE", "PAST_REF" if c.dct is None or amount is None else c.dct.isoformat()
+    return "DATE", _shift(c.dct, unit, -amount)
+
+
+@resolver("later")
+def _later(m: re.Match, c: _Context):
+    amount = _number(m["ln"])
+    unit = _unit(m["lu"])
+    base = c.anchor.day
+    if base is None or amount is None or unit in ("second", "minute", "hour"):
+        return None
+    return "DATE", _shift(base, unit, amount if m["ldir"].lower() == "later" else -amount)
+
+
+@resolver("edge")
+def _edge(m: re.Match, c: _Context):
+    if m["ey"]:
+        return "DATE", m["ey"]
+    if m["em"]:
+        month = _month(m["em"])
+        year = _year_for(month, None, c)
+        return "DATE", f"{year or 'XXXX'}-{month:02d}"
+    unit = _unit(m["eu"])
+    relation = (m["erel"] or "this").lower()
+    if unit not in ("year", "month", "week", "quarter", "decade", "century"):
+        return None
+    if c.dct is None:
+        return "DATE", "XXXX"
+    offset = {"this": 0, "the": 0, "last": -1, "next": 1}[relation]
+    return "DATE", _shift(c.dct, unit, offset)
+
+
+@resolver("inrel")
+def _inrel(m: re.Match, c: _Context):
+    unit = _unit(m["iu"])
+    if c.dct is None:
+        return "DATE", "XXXX"
+    return "DATE", _shift(c.dct, unit, 0)
+
+
+@resolver("relday")
+def _relday(m: re.Match, c: _Context):
+    word = m["rd"].lower()
+    part = PARTS_OF_DAY.get((m["rdp"] or "").lower()) or ("NI" if word == "tonight" else "")
+    if c.dct is None:
+        return ("TIME" if part else "DATE"), "XXXX-XX-XX" + (f"T{part}" if part else "")
+    offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
+    day = (c.dct + dt.timedelta(days=offset)).isoformat()
+    return ("TIME", f"{day}T{part}") if part else ("DATE", day)
+
+
+@resolver("partday")
+def _partday(m: re.Match, c: _Context):
+    part = PARTS_OF_DAY[m["pdp"].lower()]
+    if c.dct is None:
+        return "TIME", f"XXXX-XX-XXT{part}"
+    day = c.dct - dt.timedelta(days=1 if m["pdrel"].lower() == "last" and part == "NI" else 0)
+    return "TIME", f"{day.isoformat()}T{part}"
+
+
+@resolver("relunit")
+def _relunit(m: re.Match, c: _Context):
+    relation = m["rel"].lower()
+    unit = _unit(m["ru"])
+    if unit in ("second", "minute", "hour"):
+        return None
+    if c.dct is None:
+        return "DATE", {"year": "XXXX", "month": "XXXX-XX", "day": "XXXX-XX-XX"}.get(unit, "XXXX-XX-XX")
+    if relation == "following":
+        return "DATE", _shift(c.anchor.day or c.dct, unit, 1)
+    offset = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}[relation]
+    return "DATE", _shift(c.dct, unit, offset)
+
+
+@resolver("unitrel")
+def _unitrel(m: re.Match, c: _Context):
+    unit = m["urunit"].lower()
+    base = dt.date(c.anchor.year, 7, 1) if unit == "year" and c.anchor.year else c.anchor.day
+    if base is None:
+        return "DATE", "XXXX"
+    return "DATE", _shift(base, unit, 1 if m["urrel"].lower() == "after" else -1)
+
+
+@resolver("samelast")
+def _samelast(m: re.Match, c: _Context):
+    if c.dct is None:
+        return "DATE", "XXXX"
+    return "DATE", str(c.dct.year - 1)
+
+
+@resolver("weekday")
+def _weekday(m: re.Match, c: _Context):
+    number = WEEKDAYS.index(m["wd"].lower())
+    part = PARTS_OF_DAY.get((m["wp"] or "").lower(), "")
+    kind = "TIME" if part else "DATE"
+    suffix = f"T{part}" if part else ""
+    if c.dct is None:
+        return kind, f"XXXX-WXX-{number + 1}{suffix}"
+    relation = (m["wrel"] or "").lower()
+    if relation in ("last", "past"):
+        delta = -((c.dct.weekday() - number) % 7 or 7)
+    elif relation in ("next", "coming"):
+        delta = (number - c.dct.weekday()) % 7 or 7
+    elif c.direction() > 0:
+        delta = (number - c.dct.weekday()) % 7
+    else:
+        delta = -((c.dct.weekday() - number) % 7)
+    return kind, (c.dct + dt.timedelta(days=delta)).isoformat() + suffix
+
+
+@resolver("month")
+def _month_alone(m: re.Match, c: _Context):
+    name = m["mo"]
+    if name == "May" and not (m["mmod"] or m["mrel"] or m["mprep"]):
+        return None  # the modal verb at the start of a sentence
+    if name == "March" and not (m["mmod"] or m["mrel"] or m["mprep"]) and re.match(r"\s+(?:on|to|against|through)\b", c.sentence[c.end:]):
+        return None  # "March on ..." as a verb
+    month = _month(name)
+    relation = (m["mrel"] or "").lower()
+    if c.dct is None:
+        year = None
+    elif relation == "last":
+        year = c.dct.year if month < c.dct.month else c.dct.year - 1
+    elif relation == "next":
+        year = c.dct.year if month > c.dct.month else c.dct.year + 1
+    elif relation == "this":
+        year = c.dct.year
+    else:
+        year = _year_for(month, None, c)
+    return "DATE", f"{year or 'XXXX'}-{month:02d}"
+
+
+@resolver("modyear")
+def _modyear(m: re.Match, c: _Context):
+    return "DATE", m["yy"]
+
+
+@resolver("fiscal")
+def _fiscal(m: re.Match, c: _Context):
+    return "DATE", f"FY{m['fy']}"
+
+
+@resolver("year")
+def _year(m: re.Match, c: _Context):
+    return "DATE", m["year"]
+
+
+@resolver("present")
+def _present(m: re.Match, c: _Context):
+    return "DATE", "PRESENT_REF"
+
+
+@resolver("past")
+def _past(m: re.Match, c: _Context):
+    return "DATE", "PAST_REF"
+
+
+@resolver("future")
+def _future(m: re.Match, c: _Context):
+    return "DATE", "FUTURE_REF"
+
+
+@resolver("clock")
+def _clock(m: re.Match, c: _Context):
+    if m["noon"]:
+        hour, minute = (12, 0) if m["noon"].lower() == "noon" else (0, 0)
+    else:
+        hour = int(m["hh"] or m["hh2"])
+        minute = int(m["mm"] or m["mm2"] or 0)
+        ampm = (m["ampm"] or "").lower()
+        if ampm.startswith("p") and hour < 12:
+            hour += 12
+        elif ampm.startswith("a") and hour == 12:
+            hour = 0
+        if hour > 23:
+            return None
+    day = c.anchor.day.isoformat() if c.anchor.day else "XXXX-XX-XX"
+    return "TIME", f"{day}T{hour:02d}:{minute:02d}"
+
+
+@resolver("duration")
+def _duration(m: re.Match, c: _Context):
+    amount = _number(m["dn"])
+    unit = _unit(m["du"])
+    code = UNITS.get(unit)
+    if code is None:
+        return None
+    count = "X" if amount is None else str(amount)
+    if unit in ("hour", "minute", "second"):
+        return "DURATION", f"PT{count}{code}"
+    if unit == "decade":
+        return "DURATION", f"P{count}DE"
+    if unit == "century":
+        return "DURATION", f"P{count}CE"
+    return "DURATION", f"P{count}{code}"
+
+
+@resolver("set")
+def _set(m: re.Match, c: _Context):
+    word = (m["setu"] or m["setadv"] or "").lower()
+    codes = {"day": "P1D", "daily": "P1D", "week": "P1W", "weekly": "P1W", "month": "P1M", "monthly": "P1M",
+             "quarter": "P3M", "quarterly": "P3M", "year": "P1Y", "yearly": "P1Y", "annually": "P1Y",
+             "morning": "TMO", "evening": "TEV", "night": "TNI"}
+    if word in WEEKDAYS:
+        return "SET", f"XXXX-WXX-{WEEKDAYS.index(word) + 1}"
+    return "SET", codes.get(word, "P1D")
+
+
+def calendar_date(value: str) -> tuple[str, str] | None:
+    """(date, precision) when a value names a calendar day, month or year."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T.*)?", value)
+    if not match:
+        return None
+    if match[3]:
+        return f"{match[1]}-{match[2]}-{match[3]}", "day"
+    if match[2]:
+        return f"{match[1]}-{match[2]}", "month"
+    return match[1], "year"
+
+
+def iter_dates(expressions: tuple[TemporalExpression, ...]) -> Iterator[tuple[TemporalExpression, str | None, str | None]]:
+    """Each DATE/TIME expression with its calendar date and precision (or None)."""
+    for expression in expressions:
+        if expression.type in ("DATE", "TIME"):
+            resolved = calendar_date(expression.value)
+            yield expression, *(resolved or (None, None))

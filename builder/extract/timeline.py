@@ -1,0 +1,44 @@
+"""Timeline: dated events, one per calendar date expression in a sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..model import Citation, Event, Sentence, TemporalExpression
+from .temporal import FUTURE_CUE, iter_dates
+
+ONGOING = re.compile(r"\b(?:continues?|ongoing|still)\b", re.IGNORECASE)
+
+
+def extract(sentences: tuple[Sentence, ...], source: str, expressions: tuple[TemporalExpression, ...],
+            published: dt.date | None) -> tuple[Event, ...]:
+    """Events in document order. Without a publication date, relative dates
+    stay unresolved (date None): no year is invented."""
+    by_index = {s.index: s for s in sentences}
+    events, seen = [], set()
+    for expression, date, precision in iter_dates(expressions):
+        if date is None and not expression.value.startswith("XXXX"):
+            continue  # PRESENT_REF and the like: not a point in a timeline
+        sentence = by_index[expression.sentence]
+        if (sentence.index, date or expression.text) in seen:
+            continue
+        seen.add((sentence.index, date or expression.text))
+        status = _status(sentence.text, date, published)
+        events.append(Event(date, precision, status, _event(sentence.text), expression.text,
+                            Citation(source, sentence.index, sentence.text)))
+    return tuple(events)
+
+
+def _status(text: str, date: str | None, published: dt.date | None) -> str:
+    if date and published and date > published.isoformat()[: len(date)]:
+        return "scheduled"
+    if FUTURE_CUE.search(text) and (date is None or published is None or date >= published.isoformat()[: len(date)]):
+        return "scheduled"
+    return "ongoing" if ONGOING.search(text) else "occurred"
+
+
+def _event(text: str) -> str:
+    """The sentence, without a leading attribution ("Officials said that ...")."""
+    stripped = re.sub(r"^(?:[A-Z][\w\s'’-]{0,90}?\b(?:said|confirmed|reported|announced)\s+that\s+)", "", text)
+    return stripped[:1].upper() + stripped[1:]

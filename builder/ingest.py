@@ -1,0 +1,340 @@
+"""Read source articles (.txt, .md with front matter, .html) into ``Source``.
+
+Each reader decodes bytes, takes what metadata the format carries, and returns
+the body text; every problem is a ``SourceError`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Callable
+
+import charset_normalizer
+import frontmatter
+import yaml
+
+from .model import Problem, Source, SourceError
+
+READERS: dict[str, Callable[[str, str], Source]] = {}
+MAX_BYTES = 64 * 1024 * 1024
+
+DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})[-_ ]?(.*)$")
+
+
+def reader(*extensions: str):
+    def register(function):
+        for extension in extensions:
+            READERS[extension] = function
+        return function
+    return register
+
+
+def source_files(folder: Path) -> list[Path]:
+    """Every readable article under ``folder``, in a stable order."""
+    found = [p for p in folder.rglob("*") if p.suffix.lower().lstrip(".") in READERS and p.is_file()]
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def read_source(path: Path, root: Path | None = None) -> Source:
+    """Read one article; ``root`` makes the recorded path relative to it."""
+    name = path.relative_to(root).as_posix() if root else path.as_posix()
+    read = READERS.get(path.suffix.lower().lstrip("."))
+    if read is None:
+        raise SourceError(Problem(name, f"unsupported file type '{path.suffix}'", "use .txt, .md or .html"))
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceError(Problem(name, f"file is {size // 2**20} MB, over the {MAX_BYTES // 2**20} MB limit", "split it into articles"))
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourceError(Problem(name, f"cannot read file: {error.strerror}", "check that it exists and is readable")) from None
+    return read(name, decode(name, data))
+
+
+def decode(name: str, data: bytes) -> str:
+    """Bytes to text: BOMs, UTF-8, else the most likely legacy encoding."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    elif data.startswith(b"\xef\xbb\xbf"):
+        text = _strict(name, data[3:], "utf-8")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _guess(name, data)
+    if "\x00" in text:
+        raise SourceError(Problem(name, "contains NUL bytes: this looks like a binary file", "save the article as text"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def _strict(name: str, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SourceError(Problem(name, f"invalid {encoding} at byte {error.start}", "re-save the file as UTF-8", line)) from None
+
+
+def _guess(name: str, data: bytes) -> str:
+    if b"\x00" in data:
+        raise SourceError(Problem(name, "contains NUL bytes: this looks like a binary file", "save the article as text"))
+    best = charset_normalizer.from_bytes(data, cp_isolation=["cp1252", "latin_1", "utf_16", "cp1251", "iso8859_15"]).best()
+    if best is None:
+        raise SourceError(Problem(name, "not valid UTF-8 and no other text encoding fits", "re-save the file as UTF-8"))
+    return str(best)
+
+
+# --- .txt ---------------------------------------------------------------
+
+
+@reader("txt")
+def read_txt(name: str, text: str) -> Source:
+    """A pasted wire story: maybe a headline line, maybe a dateline, the body."""
+    lines = text.split("\n")
+    meta: dict[str, Any] = {}
+    first = _first_content_line(lines)
+    if first is not None and _is_headline(lines, first):
+        meta["title"] = lines[first].strip()
+        first = _first_content_line(lines, first + 1)
+    if first is not None:
+        published = _dateline(lines[first])
+        if published:
+            meta["published"] = published
+            first = _first_content_line(lines, first + 1)
+    start = first if first is not None else len(lines)
+    meta.setdefault("published", _date_from_name(name))
+    return _source(name, "txt", "\n".join(lines[start:]), meta, start + 1)
+
+
+def _first_content_line(lines: list[str], start: int = 0) -> int | None:
+    return next((i for i in range(start, len(lines)) if lines[i].strip()), None)
+
+
+def _is_headline(lines: list[str], index: int) -> bool:
+    line = lines[index].strip()
+    rest = _first_content_line(lines, index + 1)
+    return (rest is not None and len(line.split()) <= 16 and len(line) <= 120
+            and not line.endswith((".", ",", ";", ":")) and _dateline(line) is None)
+
+
+_MONTHS = "january february march april may june july august september october november december".split()
+_DATELINE = re.compile(
+    r"^(?:published:?\s*)?(?:(?P<iso>\d{4}-\d{2}-\d{2})|(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
+    r"|(?P<day2>\d{1,2})\s+(?P<month2>[A-Za-z]+)\.?\s+(?P<year2>\d{4}))\s*$",
+    re.IGNORECASE,
+)
+
+
+def _dateline(line: str) -> dt.date | None:
+    """A line that holds only a date ("April 10, 2025", "2025-04-10")."""
+    match = _DATELINE.match(line.strip())
+    if not match:
+        return None
+    try:
+        if match["iso"]:
+            return dt.date.fromisoformat(match["iso"])
+        month = match["month"] or match["month2"]
+        number = next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(month.lower()[:3]))
+        return dt.date(int(match["year"] or match["year2"]), number, int(match["day"] or match["day2"]))
+    except (ValueError, StopIteration):
+        return None
+
+
+def _date_from_name(name: str) -> dt.date | None:
+    match = DATED_NAME.match(Path(name).stem)
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match[1])
+    except ValueError:
+        return None
+
+
+# --- .md ----------------------------------------------------------------
+
+
+@reader("md", "markdown")
+def read_md(name: str, text: str) -> Source:
+    """Markdown with optional YAML front matter (safe loader, no aliases)."""
+    if not text.startswith("---\n"):
+        return _source(name, "md", text, {"published": _date_from_name(name)}, 1)
+    try:
+        raw, body = frontmatter.default_handlers.YAMLHandler().split(text)
+    except ValueError:
+        raise SourceError(Problem(name, "front matter has no closing '---' line", "end the front matter with a line of three dashes", 1)) from None
+    meta = _load_yaml(name, raw)
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    meta.setdefault("published", _date_from_name(name))
+    return _source(name, "md", body.lstrip("\n"), meta, body_line, meta_line=2)
+
+
+def _load_yaml(name: str, raw: str) -> dict[str, Any]:
+    try:
+        for token in yaml.scan(raw):
+            if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
+                raise SourceError(Problem(name, "front matter uses YAML anchors or aliases", "write each value out in full",
+                                          token.start_mark.line + 2))
+            if isinstance(token, yaml.TagToken):
+                raise SourceError(Problem(name, "front matter uses a YAML tag (such as !!python/...): refused", "remove the tag",
+                                          token.start_mark.line + 2))
+        meta = yaml.safe_load(raw)
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 2 if error.problem_mark else 1
+        raise SourceError(Problem(name, f"front matter is not valid YAML: {error.problem}", "fix the YAML syntax", line)) from None
+    except yaml.YAMLError as error:
+        raise SourceError(Problem(name, f"front matter is not valid YAML: {error}", "fix the YAML syntax", 1)) from None
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        raise SourceError(Problem(name, "front matter must be a mapping of keys to values", "write it as `key: value` lines", 2))
+    return meta
+
+
+# --- .html --------------------------------------------------------------
+
+
+@reader("html", "htm")
+def read_html(name: str, text: str) -> Source:
+    """A saved article page: main text and metadata by trafilatura."""
+    import trafilatura  # imported here: the heaviest dependency, needed only for HTML
+
+    found = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, include_tables=False,
+                                        date_extraction_params={"extensive_search": False, "original_date": True})
+    if found is None or not (found.text or "").strip():
+        raise SourceError(Problem(name, "no article text found in this HTML page", "save the article page itself, or paste its text into a .txt"))
+    title = (found.title or "").strip()
+    lines = [line for line in found.text.split("\n") if line.strip()]
+    if lines and title and lines[0].strip() == title:
+        lines = lines[1:]
+    meta: dict[str, Any] = {"title": title or None, "source": (found.sitename or "").strip() or None}
+    if found.date:
+        meta["published"] = found.date
+    meta = {k: v for k, v in meta.items() if v}
+    meta.setdefault("published", _date_from_name(name))
+    return _source(name, "html", "\n\n".join(lines), meta, 1)
+
+
+# --- front matter schema ------------------------------------------------
+
+FRONT_MATTER = {
+    "title": "str", "published": "date", "source": "str", "url": "url", "region": "str", "brief": "str",
+    "tags": "list[str]", "slug": "str", "license": "str", "author": "str",
+    "actors": "list[actor]", "events": "list[event]", "questions": "list[question]", "background": "list[str]",
+}
+KINDS = ("person", "organization", "state", "armed group")
+
+
+def _source(name: str, format: str, text: str, meta: dict[str, Any], body_line: int, meta_line: int = 1) -> Source:
+    checked, warnings = _checked(name, meta, meta_line)
+    return Source(name, format, text, checked, body_line, warnings)
+
+
+def _checked(name: str, meta: dict[str, Any], line: int) -> tuple[dict[str, Any], tuple[Problem, ...]]:
+    """Front matter with each value of the expected type, and warnings for
+    unknown keys (which are dropped)."""
+    checked: dict[str, Any] = {}
+    warnings = []
+    for key, value in meta.items():
+        kind = FRONT_MATTER.get(str(key))
+        if kind is None:
+            warnings.append(Problem(name, f"front matter: unknown key '{key}' ignored",
+                                    f"known keys: {', '.join(FRONT_MATTER)}", line, "warning"))
+            continue
+        if value is None:
+            continue
+        checked[key] = _CHECKS[kind](name, key, value, line)
+    return checked, tuple(warnings)
+
+
+def _bad(name: str, key: str, what: str, line: int) -> SourceError:
+    return SourceError(Problem(name, f"front matter: '{key}' {what}", _FIXES.get(key, "correct the value"), line))
+
+
+_FIXES = {
+    "published": "write the date as YYYY-MM-DD",
+    "tags": "write tags as a list, e.g. tags: [syria, talks]",
+    "url": "give the article's http:// or https:// address",
+    "actors": "write actors as a list of {name, kind, role, aliases}",
+    "events": "write events as a list of {date: YYYY-MM-DD, event}",
+    "questions": "write questions as a list of {question}",
+}
+
+
+def _text(name: str, key: str, value: Any, line: int) -> str:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        text = " ".join(str(value).split())
+        if text:
+            return text
+    raise _bad(name, key, "must be a line of text", line)
+
+
+def _date(name: str, key: str, value: Any, line: int) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise _bad(name, key, f"is not a date: {str(value)[:40]!r}", line)
+
+
+def _url(name: str, key: str, value: Any, line: int) -> str:
+    text = _text(name, key, value, line)
+    if not re.match(r"^https?://[^\s<>\"`\\]+$", text, re.IGNORECASE):
+        raise _bad(name, key, "is not an http(s) address", line)
+    return text
+
+
+def _strings(name: str, key: str, value: Any, line: int) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise _bad(name, key, f"must be a list, not {type(value).__name__}", line)
+    return tuple(_text(name, key, item, line) for item in value)
+
+
+def _records(fields: dict[str, str], required: str) -> Callable[[str, str, Any, int], tuple[dict[str, Any], ...]]:
+    def check(name: str, key: str, value: Any, line: int) -> tuple[dict[str, Any], ...]:
+        if not isinstance(value, list):
+            raise _bad(name, key, f"must be a list, not {type(value).__name__}", line)
+        records = []
+        for item in value:
+            if isinstance(item, str) and required in ("question", "name"):
+                item = {required: item}
+            if not isinstance(item, dict) or required not in item:
+                raise _bad(name, key, f"entries need a '{required}'", line)
+            unknown = set(map(str, item)) - set(fields)
+            if unknown:
+                raise _bad(name, key, f"entry has unknown field(s) {', '.join(sorted(unknown))}", line)
+            records.append({k: _CHECKS[fields[k]](name, f"{key}.{k}", v, line) for k, v in item.items() if v is not None})
+        return tuple(records)
+    return check
+
+
+def _kind(name: str, key: str, value: Any, line: int) -> str:
+    text = _text(name, key, value, line).lower()
+    if text not in KINDS:
+        raise _bad(name, key, f"must be one of {', '.join(KINDS)}", line)
+    return text
+
+
+def _event_date(name: str, key: str, value: Any, line: int) -> str:
+    text = value.isoformat() if isinstance(value, dt.date) else _text(name, key, value, line)
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        raise _bad(name, key, "must be YYYY, YYYY-MM or YYYY-MM-DD", line)
+    return text
+
+
+_CHECKS: dict[str, Callable[[str, str, Any, int], Any]] = {
+    "str": _text, "date": _date, "url": _url, "list[str]": _strings, "kind": _kind, "event_date": _event_date,
+}
+_CHECKS["list[actor]"] = _records({"name": "str", "kind": "kind", "role": "str", "aliases": "list[str]"}, "name")
+_CHECKS["list[event]"] = _records({"date": "event_date", "event": "str", "status": "str"}, "event")
+_CHECKS["list[question]"] = _records({"question": "str"}, "question")

@@ -1,0 +1,172 @@
+"""The domain of a brief, as frozen dataclasses.
+
+Stages pass these along; nothing mutates them (``dataclasses.replace`` makes
+changed copies). Every extracted item carries a ``Citation``: the source file
+and the sentence it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one input, reported as ``path:line: message — fix``."""
+
+    path: str
+    message: str
+    fix: str = ""
+    line: int | None = None
+    severity: str = "error"  # "error" skips the source; "warning" keeps it
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}" + (f" — {self.fix}" if self.fix else "")
+
+
+class SourceError(Exception):
+    """Raised by a stage when one source cannot be used; carries its Problem."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One article as read from disk: its text and what its front matter says."""
+
+    path: str                 # relative to the sources folder, with '/'
+    format: str               # "txt" | "md" | "html"
+    text: str                 # the article body, decoded, before cleaning
+    meta: Mapping[str, Any]   # validated front matter (see ingest.FRONT_MATTER)
+    body_line: int = 1        # line of the file where the body starts
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int        # position among the article's sentences, from 0
+    paragraph: int
+    start: int        # character offsets into Document.text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A source after cleaning: the body split into unique sentences."""
+
+    source: Source
+    text: str
+    sentences: tuple[Sentence, ...]
+    dropped: int = 0  # repeated paragraphs and boilerplate lines removed
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    source: str               # source path, as in Source.path
+    sentence: int | None      # Sentence.index; None for an editor's addition
+    text: str                 # the sentence quoted, or "editor" note
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    name: str
+    kind: str                 # person | organization | state | armed group
+    role: str = ""
+    aliases: tuple[str, ...] = ()
+    mentions: int = 0
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TemporalExpression:
+    text: str                 # exactly as written
+    type: str                 # DATE | TIME | DURATION | SET
+    value: str                # TimeML value: 2025-04-09, 2024-12, P13Y, XXXX-12 ...
+    start: int                # offset into Document.text
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    date: str | None          # "YYYY" | "YYYY-MM" | "YYYY-MM-DD" | None when unresolved
+    precision: str | None     # "year" | "month" | "day" | None
+    status: str               # "occurred" | "scheduled" | "ongoing"
+    event: str                # what happened, from the sentence
+    text: str                 # the date expression as written
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    question: str
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A sentence of the summary or the background."""
+
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """Everything extracted from one source, plus the editor's additions."""
+
+    source: str
+    slug: str
+    title: str
+    published: dt.date | None
+    region: str
+    tags: tuple[str, ...]
+    outlet: str
+    url: str
+    summary: tuple[Statement, ...]
+    background: tuple[Statement, ...]
+    actors: tuple[Actor, ...]
+    timeline: tuple[Event, ...]
+    temporal_expressions: tuple[TemporalExpression, ...]
+    open_questions: tuple[Question, ...]
+    words: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """One published brief: a page of the site."""
+
+    slug: str
+    region: str
+    title: str
+    published: dt.date | None
+    tags: tuple[str, ...]
+    articles: tuple[Article, ...]
+    summary: tuple[Statement, ...]
+    background: tuple[Statement, ...]
+    actors: tuple[Actor, ...]
+    timeline: tuple[Event, ...]
+    open_questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A generated file: its path under the output folder and its text."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    read: int = 0
+    published: int = 0
+    pages_written: int = 0
+    pages_unchanged: int = 0
+    pages_removed: int = 0
+    problems: tuple[Problem, ...] = field(default_factory=tuple)

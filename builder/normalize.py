@@ -1,0 +1,89 @@
+"""Clean a source's body: whitespace, boilerplate lines, paragraphs repeated
+by scrapers; then split it into sentences, each kept once."""
+
+from __future__ import annotations
+
+import re
+
+from .model import Document, Sentence, Source
+
+BOILERPLATE = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?: content)?|share(?: this(?: article| story)?)?|"
+    r"(?:read|see) (?:more|also)\b.*|related(?: articles| stories)?:?.*|click here\b.*|subscribe\b.*|"
+    r"sign up\b.*|follow us\b.*|all rights reserved\.?|©.*|copyright\b.*|listen to this article.*|"
+    r"(?:photo|image|video)(?: credit)?:.*|skip to (?:main )?content|cookies?\b.*accept.*|"
+    r"reporting by\b.*|editing by\b.*|\d+px)$",
+    re.IGNORECASE,
+)
+
+# Abbreviations after which a full stop does not end a sentence.
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen lt col capt sgt maj adm cmdr rep sen gov pres st jr sr inc corp co ltd plc "
+    "no nos vs etc approx dept est fig jan feb mar apr jun jul aug sep sept oct nov dec mt ft "
+    "u.s u.k u.n e.u a.m p.m i.e e.g d.c".split()
+)
+BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+WORD_BEFORE = re.compile(r"(\S+)$")
+
+
+def clean(source: Source) -> Document:
+    """The source as a Document: tidy paragraphs, each sentence once."""
+    paragraphs, dropped = _paragraphs(source.text)
+    text = "\n\n".join(paragraphs)
+    sentences, offset, seen = [], 0, set()
+    for number, paragraph in enumerate(paragraphs):
+        for start, end in split_sentences(paragraph):
+            sentence = paragraph[start:end]
+            key = _key(sentence)
+            if key in seen:
+                dropped += 1
+                continue
+            seen.add(key)
+            sentences.append(Sentence(len(sentences), number, offset + start, offset + end, sentence))
+        offset += len(paragraph) + 2
+    return Document(source, text, tuple(sentences), dropped)
+
+
+def _paragraphs(text: str) -> tuple[list[str], int]:
+    """Paragraphs without boilerplate or repeats, and how many were dropped."""
+    blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text.strip()) else text.split("\n")
+    kept, seen, dropped = [], set(), 0
+    for block in blocks:
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = [line for line in lines if line and not _boilerplate(line)]
+        paragraph = " ".join(lines)
+        if not paragraph:
+            continue
+        key = _key(paragraph)
+        if key in seen:
+            dropped += 1
+            continue
+        seen.add(key)
+        kept.append(paragraph)
+    return kept, dropped
+
+
+def _boilerplate(line: str) -> bool:
+    return len(line) <= 100 and BOILERPLATE.match(line) is not None
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def split_sentences(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: split after . ! ? unless an abbreviation
+    or an initial ("J. Smith") ends there."""
+    spans, start = [], 0
+    for match in BOUNDARY.finditer(paragraph):
+        stop = match.start()
+        word = WORD_BEFORE.search(paragraph, 0, stop + 1)
+        token = word.group(1).rstrip(".").lower().lstrip("\"'“‘(") if word else ""
+        if paragraph[stop] == "." and (token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())):
+            continue
+        end = match.end() - len(match.group()) + len(match.group().rstrip())
+        spans.append((start, end))
+        start = match.end()
+    if start < len(paragraph):
+        spans.append((start, len(paragraph.rstrip())))
+    return [(s, e) for s, e in spans if paragraph[s:e].strip()]
