@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from urllib.parse import quote
 from pathlib import Path
 from typing import Any, Callable
 
@@ -287,9 +288,9 @@ def _date(name: str, key: str, value: Any, line: int) -> dt.date:
 
 def _url(name: str, key: str, value: Any, line: int) -> str:
     text = _text(name, key, value, line)
-    if not re.match(r"^https?://[^\s<>\"`\\]+$", text, re.IGNORECASE):
+    if not re.match(r"^https?://\S+$", text, re.IGNORECASE):
         raise _bad(name, key, "is not an http(s) address", line)
-    return text
+    return quote(text, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
 def _strings(name: str, key: str, value: Any, line: int) -> tuple[str, ...]:

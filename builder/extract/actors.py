@@ -1,11 +1,13 @@
 """Actors: people, organisations, states and armed groups named in an article.
 
-Candidates are runs of capitalised words. Each run is trimmed (sentence-initial
-common words, titles, possessives), classified (state by gazetteer, person by
-title or name shape, organisation by keyword or acronym), and folded into one
-actor per entity: "Assad" into "Bashar al-Assad", "EADS" into the company it
-abbreviates, "Turkish" and "Turkish Defense Ministry" into Turkey. Places that
-are only settings ("in Azerbaijan", "Golan Heights") are left out.
+Candidates are runs of capitalised words. Each run is cut into names (at
+"and", possessives, titles: "Apple CEO Steve Jobs" is an organisation and a
+person), trimmed (sentence-initial common words, model numbers, modifiers
+such as "-led"), classified (state by gazetteer, person by title or name
+shape, organisation by keyword or acronym), and folded into one actor per
+entity: "Assad" into "Bashar al-Assad", "EADS" into the company it
+abbreviates, "Turkish" and "Turkish Defense Ministry" into Turkey. Places
+that are only settings ("in Azerbaijan", "Golan Heights") are left out.
 """
 
 from __future__ import annotations
@@ -17,33 +19,48 @@ from ..model import Actor, Citation, Sentence
 from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PLACE_WORDS, TITLES,
                         RegistryEntry, capitals, states, strip_possessive)
 
-_TOKEN = r"(?:[a-z]{1,3}-)?[A-Z][\w’'.&-]*"
+_PARTICLE = r"(?:al|el|ad|as|an|ar|at|az|ash|bin|ibn|abu|de|di|da|van|von|le|la|du)"
+_TOKEN = rf"(?:{_PARTICLE}-)?[A-Z][\w’'.&-]*"
 _JOIN = r"(?:of|for|de|du|del|der|la|le|van|von|bin|ibn|al|el|and|the|da|di|dos|&)"
 CANDIDATE = re.compile(rf"{_TOKEN}(?:\s+(?:{_JOIN}\s+)*{_TOKEN})*")
-CONNECTORS = frozenset(_JOIN[3:-1].split("|"))
+CONNECTORS = frozenset("of for de du del der la le van von bin ibn al el and the da di dos &".split())
 HEAD_TITLES = frozenset("president minister chancellor king queen prince princess sheikh emir general gen. colonel "
                         "col. lieutenant commander admiral mr mr. mrs mrs. ms ms. dr dr. prof. professor senator "
                         "sen. governor gov. mayor secretary ambassador envoy spokesman spokeswoman spokesperson "
-                        "ceo cfo chairman chairwoman director premier pope cardinal judge leader sir lord lady "
-                        "analyst officer sergeant captain capt. marshal commissioner executive".split())
+                        "ceo cfo coo cto c.e.o. chairman chairwoman director premier pope cardinal judge justice "
+                        "leader sir lord lady analyst officer sergeant captain capt. marshal commissioner "
+                        "executive founder co-founder".split())
+TITLE_WORDS = TITLES | HEAD_TITLES | frozenset("chief operating financial technology senior vice executive "
+                                               "managing general deputy assistant head".split())
+CORPORATE_SUFFIX = frozenset("inc inc. corp corp. ltd ltd. plc n.v. nv s.a. sa ag llc gmbh co.".split())
+EVENT_WORDS = frozenset("show games conference summit award awards prize festival expo fair week day act bill "
+                        "treaty agreement accord plan program programme index cup olympics championship "
+                        "war crisis talks forum election elections".split())
+MODIFIER = re.compile(r"-(?:led|based|backed|owned|made|built|era|style|born|run|controlled|linked|allied|aligned|"
+                      r"funded|bound|affiliated|brokered|sponsored|related|focused|wide)$")
 LOCATIVE = re.compile(r"\b(?:in|into|inside|near|along|across|throughout|within|around|outside|to|from|at|via|"
-                      r"towards?|over|of northern|of southern|northern|southern|eastern|western|central|war-torn)\s+(?:the\s+)?$",
+                      r"towards?|over|northern|southern|eastern|western|central|war-torn)\s+(?:the\s+)?$",
                       re.IGNORECASE)
-MONTH_OR_DAY = frozenset("january february march april may june july august september october november december "
-                         "monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep "
-                         "sept oct nov dec today yesterday tomorrow".split())
-COMMON = frozenset(
-    "a about after against all also although among an and another any as at because before being between both "
-    "but by despite during each earlier either even every few following for from further he her here his how "
-    "however i if in including instead into it its last later like many meanwhile more most much my neither new "
-    "next no nor not now of on once one only or other our over per several she since so some still such than "
-    "that the their them then there these they this those though through thus to today under unlike until up "
-    "upon we what when where whether which while who whom whose why will with within without would yet you "
-    "official officials report reports sources source analysts analyst according experts critics observers "
-    "residents witnesses citizens people speaking asked talks meanwhile overall indeed instead together "
-    "elsewhere first second third finally also additionally moreover separately similarly currently "
-    "recently already yes oh ok dear please thanks image photo video file caption".split())
-ADJECTIVE_END = re.compile(r"(?:an|ian|ish|ese|i|ic)$")
+NOT_NAMES = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec today yesterday "
+    "tomorrow christmas easter ramadan eid thanksgiving new year usd eur gbp jpy gmt utc est edt pst pdt cet bst "
+    "gb mb kb tb ghz mhz km kg mph os pc tv am pm ad bc vip gdp ipo hq faq ok tba pdf".split())
+FUNCTION_WORDS = frozenset(
+    "a about after against all also although among an and another any as at because before being both but by "
+    "despite during each either even every few for from he her here his how however i if in into it its many "
+    "me more most much my neither no nor not of on once one only or other our over she since so some such than "
+    "that the their them then there these they this those though through to two three four five six seven eight "
+    "nine ten under unlike until up upon us we what when where whether which while who whom whose why with "
+    "within without yet you your".split())
+COMMON = FUNCTION_WORDS | frozenset(
+    "earlier last later meanwhile new next now still today will would official officials report reports sources "
+    "source analysts analyst according experts critics observers residents witnesses citizens people speaking "
+    "asked talks overall indeed instead together elsewhere first second third finally additionally moreover "
+    "separately similarly currently recently already yes oh dear please thanks image photo video file caption "
+    "just shares sales profits revenue".split())
+ADJECTIVE_END = re.compile(r"(?:an|ian|ish|ese|i|ic|al)$")
+CONTRACTION = re.compile(r"[’'](?:ve|re|ll|d|m|t)$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -66,158 +83,215 @@ class _Entity:
     description: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the classifier needs to know about the whole article."""
+
+    lowercase: frozenset[str]          # words the article writes in lower case
+    registry: tuple[RegistryEntry, ...]
+
+
 def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[RegistryEntry, ...] = ()) -> tuple[Actor, ...]:
     """The actors of one article, most mentioned first."""
-    lowercase = _lowercase_words(sentences)
-    mentions = [m for s in sentences for m in _mentions(s, lowercase, registry)]
-    entities = _fold(mentions, registry)
-    entities = [e for e in entities if not _only_a_setting(e)]
+    context = _Context(frozenset(w for s in sentences for w in re.findall(r"\b[a-z][a-z'-]+\b", s.text)), registry)
+    mentions = [m for s in sentences for m in _mentions(s, context)]
+    entities = [e for e in _fold(mentions, registry) if not _only_a_setting(e)]
     by_index = {s.index: s for s in sentences}
     actors = [_actor(e, by_index, source) for e in entities]
     return tuple(sorted(actors, key=lambda a: -a.mentions))
 
 
-def _lowercase_words(sentences: tuple[Sentence, ...]) -> frozenset[str]:
-    return frozenset(w for s in sentences for w in re.findall(r"\b[a-z][a-z'-]+\b", s.text))
+# --- candidates -----------------------------------------------------------------
 
 
-def _mentions(sentence: Sentence, lowercase: frozenset[str], registry: tuple[RegistryEntry, ...]) -> list[_Mention]:
+def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
     found = []
     text = sentence.text
     for match in CANDIDATE.finditer(text):
-        initial = re.fullmatch(r"[\s\"'“‘(\[—-]*", text[:match.start()]) is not None
-        for part, offset in _split_and(match.group(), match.start()):
-            mention = _classify(part, text, offset, initial and offset == match.start(), sentence.index, lowercase, registry)
-            if mention is not None:
-                found.extend(mention)
+        initial = re.search(r"(?:^|[\"“‘(\[:]|[—–-]\s)\s*$", text[:match.start()]) is not None
+        tokens = match.group().split()
+        for index, (part, title) in enumerate(_parts(tokens)):
+            start = text.find(part[0], match.start())
+            mention = _classify(part, title, text[:start], text[match.end():], initial and index == 0,
+                                sentence.index, context)
+            found.extend(mention)
     return found
 
 
-def _split_and(span: str, start: int) -> list[tuple[str, int]]:
-    """Split "Turkey and Israel" in two, but keep "Defence and Space Company"."""
-    tokens = span.split()
-    if tokens[-1].lower().strip(".") in ORG_WORDS or not re.search(r"\s(?:and|&)\s", span):
-        return [(span, start)]
-    parts, offset = [], start
-    for piece in re.split(r"(\s+(?:and|&)\s+)", span):
-        if re.fullmatch(r"\s+(?:and|&)\s+", piece):
-            offset += len(piece)
-            continue
-        parts.append((piece, offset))
-        offset += len(piece)
-    return parts
+def _parts(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Cut a run of capitalised words into names, each with the title words
+    that precede it: "Apple CEO Steve Jobs" -> [Apple], [Steve Jobs] titled CEO."""
+    parts: list[tuple[list[str], list[str]]] = []
+    current: list[str] = []
+    title: list[str] = []
+    for position, token in enumerate(tokens):
+        lower = token.lower()
+        rest = tokens[position + 1:]
+        if lower in ("and", "&") and current and _splits_at_and(current, rest):
+            parts.append((current, title))
+            current, title = [], []
+        elif _is_title(lower, current, rest):
+            if current and not all(t.lower() in TITLE_WORDS for t in current):
+                parts.append((current, title))
+                current = []
+            title = title + current + [token] if not current or all(t.lower() in TITLE_WORDS for t in current) else [token]
+            current = []
+        elif lower in ("of", "at", "for") and title and not current:
+            title = title + [token]
+        else:
+            current.append(token)
+            if _possessive(token) and rest:
+                parts.append((current, title))
+                current, title = [], []
+            elif lower.strip(".") in CORPORATE_SUFFIX and rest:
+                parts.append((current, title))
+                current, title = [], []
+    if current or title:
+        parts.append((current, title))
+    return [(p, t) for p, t in parts if p]
 
 
-def _classify(span: str, text: str, offset: int, initial: bool, index: int, lowercase: frozenset[str],
-              registry: tuple[RegistryEntry, ...]) -> list[_Mention] | None:
-    tokens = _clean_tokens(span)
-    if initial:
-        while tokens and _is_common(tokens[0], lowercase, registry, len(tokens) == 1, text):
+def _splits_at_and(left: list[str], right: list[str]) -> bool:
+    """Keep "Defence and Space Company" whole; split "Turkey and Israel"."""
+    if not right:
+        return True
+    whole_ends_org = right[-1].lower().strip(".") in ORG_WORDS
+    left_ends_org = left[-1].lower().strip(".") in ORG_WORDS
+    return left_ends_org or not whole_ends_org
+
+
+def _is_title(lower: str, current: list[str], rest: list[str]) -> bool:
+    """A title word that introduces a person, not part of a name ("General Motors")."""
+    if lower not in TITLE_WORDS:
+        return False
+    following = [t.lower().strip(".") for t in rest]
+    if following and (following[-1] in ORG_WORDS or following[0] in ORG_WORDS):
+        return False
+    if not current and not rest:
+        return lower in HEAD_TITLES
+    return lower in HEAD_TITLES or bool(rest and rest[0].lower() in TITLE_WORDS)
+
+
+def _possessive(token: str) -> bool:
+    return re.search(r"(?:[’']s|s[’'])$", token) is not None
+
+
+def _classify(tokens: list[str], title: list[str], before: str, after: str, initial: bool, index: int,
+              context: _Context) -> list[_Mention]:
+    tokens = _trimmed(tokens, initial, context)
+    if not tokens:
+        return []
+    locative = LOCATIVE.search(before) is not None and not title
+    return _typed(tokens, title, after, locative, index, context)
+
+
+def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
+    tokens = [strip_possessive(t) if i == len(tokens) - 1 else t for i, t in enumerate(tokens)]
+    tokens = [MODIFIER.sub("", t) if i == len(tokens) - 1 else t for i, t in enumerate(tokens)]
+    while len(tokens) > 1 and MODIFIER.search(tokens[0]):
+        tokens = tokens[1:]
+    digit = next((i for i, t in enumerate(tokens) if re.search(r"\d", t)), None)
+    if digit is not None:
+        tokens = tokens[:digit]
+        while tokens and tokens[-1].lower() in ("flight", "model", "type", "series"):
+            tokens = tokens[:-1]
+    while tokens and tokens[-1].lower() in ("flight", "flights"):
+        tokens = tokens[:-1]
+    if initial and not any(_known(" ".join(tokens[:n]), context) for n in range(2, len(tokens) + 1)):
+        while tokens and _is_common(tokens[0], context):
             tokens = tokens[1:]
     while tokens and tokens[-1].lower() in CONNECTORS:
         tokens = tokens[:-1]
     while tokens and tokens[0].lower() in CONNECTORS:
         tokens = tokens[1:]
-    if not tokens:
-        return None
-    before = text[:offset + span.find(tokens[0])] if tokens[0] in span else text[:offset]
-    after = text[offset + len(span):]
-    locative = LOCATIVE.search(before) is not None
-    return _typed(tokens, before, after, locative, index, registry)
-
-
-def _clean_tokens(span: str) -> list[str]:
-    tokens = span.split()
-    last = strip_possessive(tokens[-1])
-    if last not in _KEEP_DOT and not re.fullmatch(r"(?:[A-Z]\.)+", last):
-        last = last.rstrip(".")
-    tokens[-1] = last
+    if tokens:
+        last = tokens[-1]
+        if last not in ("Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.") and not re.fullmatch(r"(?:[A-Z]\.)+", last):
+            tokens[-1] = last.rstrip(".,")
     return [t for t in tokens if t]
 
 
-_KEEP_DOT = frozenset(("Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.", "St."))
+def _known(word: str, context: _Context) -> bool:
+    return word in states() or any(word == e.name or word in e.aliases for e in context.registry)
 
 
-def _is_common(token: str, lowercase: frozenset[str], registry: tuple[RegistryEntry, ...], alone: bool, text: str) -> bool:
-    word = strip_possessive(token).rstrip(".,")
-    if word in states() or any(word == e.name or word in e.aliases for e in registry):
+def _is_common(token: str, context: _Context) -> bool:
+    word = CONTRACTION.sub("", strip_possessive(token)).rstrip(".,")
+    if _known(word, context):
         return False
     lower = word.lower()
-    if lower in COMMON or lower in lowercase:
-        return True
-    return alone and word.isalpha() and not word.isupper() and lower.endswith(("ing", "ly", "ed"))
+    return lower in COMMON or lower in context.lowercase or (
+        word.isalpha() and not word.isupper() and lower.endswith(("ing", "ly", "ed")))
 
 
-def _typed(tokens: list[str], before: str, after: str, locative: bool, index: int,
-           registry: tuple[RegistryEntry, ...]) -> list[_Mention] | None:
+def _typed(tokens: list[str], title: list[str], after: str, locative: bool, index: int,
+           context: _Context) -> list[_Mention]:
     name = " ".join(tokens)
-    lower = [t.lower() for t in tokens]
-    if all(t.strip(".") in MONTH_OR_DAY for t in lower):
-        return None
-    for entry in registry:
+    lower = [t.lower().strip(".") for t in tokens]
+    if _not_a_name(tokens, lower, context):
+        return []
+    for entry in context.registry:
         if name == entry.name or name in entry.aliases:
             return [_Mention(name, entry.kind, index, locative=locative)]
-    table = states()
-    if name in table:
-        state = table[name]
-        if name in state.demonyms:
-            return _demonym(state.name, name, after, index)
-        return [_Mention(name, "state", index, locative=locative, state=state.name)]
-    if tokens[0] in table and tokens[0] in table[tokens[0]].demonyms and len(tokens) > 1:
-        rest = [t.lower() for t in tokens[1:]]
-        if all(r in GOVERNMENT_WORDS or r in ("ministry", "armed", "air", "foreign", "interior") for r in rest):
-            return [_Mention(tokens[0], "state", index, state=table[tokens[0]].name, alias=name)]
-        if rest[-1].strip(".") in HEAD_TITLES or all(r in TITLES for r in rest):
-            return [_Mention(tokens[0], "state", index, state=table[tokens[0]].name)]
-    title_length = _title_length(lower)
-    if title_length:
-        prefix, person = tokens[:title_length], tokens[title_length:]
-        found = [m for t in prefix if t in table and (m := _state_ref(table[t].name, t, index))]
-        if len(person) == 1 and person[0].lower() in GOVERNMENT_WORDS:
-            return found or None
-        return found + [_Mention(" ".join(person), "person", index, title=" ".join(prefix))]
-    if lower[0] in TITLES and len(tokens) == 1:
-        return None
+    state = _state_reference(tokens, after, index, locative)
+    if state is not None:
+        return state
+    if title and lower[0] in ("of", "at", "for"):
+        return _typed(tokens[1:], [], after, False, index, context) if len(tokens) > 1 else []
+    if title and _person_like(tokens):
+        return [_Mention(name, "person", index, title=" ".join(title))]
     if name in CONTINENTS or name in capitals() or lower[-1] in PLACE_WORDS:
         return [_Mention(name, "place", index, locative=True)]
+    if lower[-1] in EVENT_WORDS:
+        return []
     if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) and re.match(r"[\s-]+[a-z]", after):
         follower = re.match(r"[\s-]+([a-z]+)", after)[1]
-        if follower in ARMED_WORDS:
-            return [_Mention(f"{name} {follower}", "armed group", index)]
-        return None
+        return [_Mention(f"{name} {follower}", "armed group", index)] if follower in ARMED_WORDS else []
     return [_Mention(name, _kind(tokens), index, locative=locative)]
 
 
-def _demonym(state: str, demonym: str, after: str, index: int) -> list[_Mention]:
-    follower = re.match(r"\s+([a-z]+)", after)
-    alias = f"{demonym} {follower[1]}" if follower and follower[1] in GOVERNMENT_WORDS else ""
-    return [_Mention(demonym, "state", index, state=state, alias=alias)]
+def _not_a_name(tokens: list[str], lower: list[str], context: _Context) -> bool:
+    if all(t in NOT_NAMES or t in TITLE_WORDS for t in lower):
+        return True
+    if len(tokens) == 1:
+        word = CONTRACTION.sub("", tokens[0])
+        return (word.lower() in FUNCTION_WORDS or word.lower() in NOT_NAMES
+                or (word.lower() in context.lowercase and not _known(word, context)) or len(word) < 2)
+    return False
 
 
-def _state_ref(state: str, surface: str, index: int) -> _Mention:
-    return _Mention(surface, "state", index, state=state)
-
-
-def _title_length(lower: list[str]) -> int:
-    """How many leading tokens are a title ("Israeli Prime Minister") before a name."""
+def _state_reference(tokens: list[str], after: str, index: int, locative: bool) -> list[_Mention] | None:
+    """A state named, or its demonym, alone or heading a government body."""
     table = states()
-    length = 0
-    for position, token in enumerate(lower[:-1]):
-        word = token.strip(",")
-        if word in TITLES or (position == 0 and strip_possessive(word).title() in table):
-            length = position + 1
-        else:
-            break
-    while length and lower[length - 1].strip(".") not in HEAD_TITLES:
-        length -= 1
-    return length
+    name = " ".join(tokens)
+    if name in table:
+        state = table[name]
+        if name in state.demonyms:
+            follower = re.match(r"\s+([a-z]+)", after)
+            alias = f"{name} {follower[1]}" if follower and follower[1] in GOVERNMENT_BODIES else ""
+            return [_Mention(name, "state", index, state=state.name, alias=alias)]
+        return [_Mention(name, "state", index, locative=locative, state=state.name)]
+    for length in range(len(tokens) - 1, 0, -1):
+        head = " ".join(tokens[:length])
+        rest = [t.lower() for t in tokens[length:]]
+        if head in table and all(r in GOVERNMENT_WORDS or r in ("ministry", "armed") for r in rest):
+            return [_Mention(head, "state", index, state=table[head].name, alias=name)]
+    return None
+
+
+GOVERNMENT_BODIES = frozenset("government ministry military army forces troops authorities regime navy embassy "
+                              "cabinet".split())
+
+
+def _person_like(tokens: list[str]) -> bool:
+    return 1 <= len(tokens) <= 4 and tokens[-1].lower().strip(".") not in ORG_WORDS and not tokens[-1].isupper()
 
 
 def _kind(tokens: list[str]) -> str:
     last = tokens[-1].lower().strip(".")
     if last in ARMED_WORDS and last not in ("army", "forces"):
         return "armed group"
-    if last in ORG_WORDS or any(t.lower() in ORG_WORDS for t in tokens) or "&" in "".join(tokens):
+    if any(t.lower().strip(".") in ORG_WORDS for t in tokens) or "&" in "".join(tokens):
         return "organization"
     if len(tokens) == 1 and (tokens[0].isupper() or not tokens[0].isalpha()):
         return "organization"
@@ -242,6 +316,8 @@ def _fold(mentions: list[_Mention], registry: tuple[RegistryEntry, ...]) -> list
             entity = _new_entity(mention, registry)
             entities.append(entity)
         entity.mentions.append(mention)
+        if mention.kind == "person" and entity.kind != "person" and not entity.description and not mention.state:
+            entity.kind = "person"
         for alias in (mention.surface, mention.alias):
             if alias and alias not in entity.names:
                 entity.names.append(alias)
@@ -259,7 +335,19 @@ def _new_entity(mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Enti
 
 
 def _key(name: str) -> str:
-    return re.sub(r"^(?:al|el|ad|as|an|ar)-", "", name.lower().replace("’", "'")).replace(".", "")
+    return re.sub(rf"^{_PARTICLE}-", "", name.lower().replace("’", "'")).replace(".", "")
+
+
+GENERIC_TAIL = CORPORATE_SUFFIX | frozenset("group holdings company corporation incorporated limited international "
+                                            "airlines airways motor motors".split())
+
+
+def _core(name: str) -> str:
+    """The name without trailing generic words: "Aer Lingus Group PLC" -> "aer lingus"."""
+    tokens = name.split()
+    while len(tokens) > 1 and tokens[-1].lower().strip(".,") in GENERIC_TAIL:
+        tokens = tokens[:-1]
+    return _key(" ".join(tokens))
 
 
 def _match(mention: _Mention, entities: list[_Entity], registry: tuple[RegistryEntry, ...]) -> _Entity | None:
@@ -269,39 +357,62 @@ def _match(mention: _Mention, entities: list[_Entity], registry: tuple[RegistryE
             return entity
         if surface in entity.names or _key(surface) in {_key(n) for n in entity.names}:
             return entity
+        if entity.kind != "state" and not mention.state and _core(surface) in {_core(n) for n in entity.names}:
+            return entity
     for entry in registry:
         if surface == entry.name or surface in entry.aliases:
             return next((e for e in entities if e.name == entry.name), None)
     if mention.state:
         return None
-    candidates = [e for e in entities if _short_form(surface, e)]
-    return candidates[0] if len(candidates) == 1 else None
+    for test in (_short_form, _first_word, _tail):
+        candidates = [e for e in entities if e.kind != "state" and test(surface, e)]
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
 
 
 def _short_form(surface: str, entity: _Entity) -> bool:
     """A surname for a person, or an acronym of an organisation's name."""
-    if " " in surface or entity.kind == "state":
+    if " " in surface:
         return False
     if entity.kind == "person":
         return any(_key(surface) == _key(n.split()[-1]) for n in entity.names if " " in n)
-    if surface.replace(".", "").isupper() and len(surface) >= 2:
-        return any(_initials(n) == surface.replace(".", "") for n in entity.names)
+    acronym = surface.replace(".", "")
+    if acronym.isupper() and len(acronym) >= 2:
+        return any(acronym in _initials(n) or acronym in n.replace(".", "").split() for n in entity.names)
     return False
 
 
-def _initials(name: str) -> str:
-    return "".join(t[0] for t in name.split() if t.lower() not in CONNECTORS and t[0].isupper())
+def _initials(name: str) -> tuple[str, ...]:
+    """Initials of a name, with and without a trailing generic word ("Company")."""
+    words = [t for t in name.split() if t.lower() not in CONNECTORS and t[0].isupper()]
+    full = "".join(t[0] for t in words)
+    trimmed = "".join(t[0] for t in words[:-1]) if words and words[-1].lower().strip(".") in ORG_WORDS else full
+    return (full, trimmed)
+
+
+def _first_word(surface: str, entity: _Entity) -> bool:
+    """"Lockheed" for Lockheed Martin, "Steve" for Steve Jobs."""
+    return " " not in surface and any(n.split()[0] == surface for n in entity.names if " " in n)
+
+
+def _tail(surface: str, entity: _Entity) -> bool:
+    """"Air Force" for the United States Air Force."""
+    return " " in surface and any(n.endswith(" " + surface) for n in entity.names) and entity.kind != "person"
 
 
 def _only_a_setting(entity: _Entity) -> bool:
-    """A state or unknown name only ever named as a place ("in Azerbaijan")."""
+    """A state or unknown one-word name only ever named as a place ("in
+    Azerbaijan"), or a state only used as an adjective ("a German firm")."""
     if entity.kind not in ("state", "organization") or entity.description:
         return False
+    if entity.kind == "state" and all(m.surface != m.state and m.surface not in states()[m.state].names
+                                      and not m.alias for m in entity.mentions):
+        return True
     if entity.kind == "organization" and (len(entity.names[0].split()) > 1 or entity.names[0].isupper()):
         return False
-    return all(m.locative and not m.alias and m.surface in (entity.name, *entity.names[:1]) for m in entity.mentions) \
-        and not any(m.surface != entity.name and m.kind == "state" and m.surface in states() and m.surface in states()[m.surface].demonyms
-                    for m in entity.mentions)
+    demonym_used = any(m.surface != m.state and m.kind == "state" and m.state for m in entity.mentions)
+    return not demonym_used and all(m.locative and not m.alias for m in entity.mentions)
 
 
 def _actor(entity: _Entity, sentences: dict[int, Sentence], source: str) -> Actor:
@@ -318,7 +429,7 @@ def _canonical(entity: _Entity) -> str:
         return entity.name
     if entity.kind == "person":
         return max(entity.names, key=lambda n: (len(n.split()), len(n), -entity.names.index(n)))
-    full = [n for n in entity.names if not n.isupper()]
+    full = [n for n in entity.names if not n.replace(".", "").isupper()]
     return max(full or entity.names, key=lambda n: (len(n.split()), -entity.names.index(n)))
 
 
@@ -333,4 +444,9 @@ def _role(entity: _Entity, sentences: dict[int, Sentence], indices: list[int]) -
             apposition = re.search(rf"\b{re.escape(name)},\s+((?:the|a|an)\s+[^,.;]{{3,80}}?),", text)
             if apposition:
                 return apposition[1]
+    for index in indices:
+        subject = re.match(rf"^(?:[^,]{{0,60}},\s+)?(?:{'|'.join(map(re.escape, names))})\s+((?:has|have|had|is|was|"
+                           rf"will|would|keeps|remains)\s+[^.;]{{10,160}})", sentences[index].text)
+        if subject:
+            return subject[1].rstrip(",")
     return ""

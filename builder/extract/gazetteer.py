@@ -34,7 +34,8 @@ def states() -> dict[str, State]:
     from countryinfo import all_countries
 
     table: dict[str, State] = {}
-    for country in sorted(all_countries(), key=lambda c: c.name()):
+    # Shorter names first, so a shared demonym goes to the main state ("French" to France).
+    for country in sorted(all_countries(), key=lambda c: (len(c.name()), c.name())):
         name = country.name()
         spellings = [s for s in country.alt_spellings() or () if _usable(s)]
         names = (name, *spellings, *_EXTRA_NAMES.get(name, ()))
@@ -71,7 +72,8 @@ ORG_WORDS = frozenset(
     "airways motors industries holdings authority office administration court parliament assembly congress "
     "senate army navy force forces guard police service services board federation alliance front movement "
     "brigade brigades militia militias centre center foundation exchange network times post news press "
-    "airport airports motor systems technologies media studios records partners capital"
+    "airport airports motor systems technologies media studios records partners capital "
+    "nv n.v sa s.a ag se llc llp gmbh bv co co. company"
     .split()
 )
 ARMED_WORDS = frozenset("militia militias rebels rebel fighters insurgents separatists guerrillas brigade brigades "
