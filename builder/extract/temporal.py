@@ -44,6 +44,7 @@ _REL = r"(?P<{0}>this|last|next|past|previous|coming|current|following)"
 # Each rule: (name, pattern). Earlier rules win at the same starting position.
 RULES: tuple[tuple[str, str], ...] = (
     ("iso", r"\b(?P<iy>\d{4})-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b"),
+    ("slashed", r"\b(?P<sm>1[0-2]|0?[1-9])/(?P<sd>[12]\d|3[01]|0?[1-9])/(?P<sly>\d{4}|\d{2})\b"),
     ("mdy", rf"\b(?:{_WEEKDAY.format('w1')},?\s+)?{_MONTH.format('m1')}\s+{_DAY.format('d1')},?\s+{_YEAR.format('y1')}\b"),
     ("dmy", rf"\b(?:{_WEEKDAY.format('w2')},?\s+)?{_DAY.format('d2')}\s+(?:of\s+)?{_MONTH.format('m2')},?\s+{_YEAR.format('y2')}\b"),
     ("my", rf"\b(?:(?P<mod1>early|mid|late)[- ])?{_MONTH.format('m3')},?\s+(?:of\s+)?{_YEAR.format('y3')}\b"),
@@ -55,7 +56,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("half", r"\b(?:the\s+)?(?P<hn>first|second)\s+half\s+of\s+(?:(?P<hy>\d{4})|(?P<hrel>this|last|next) year)\b"),
     ("season", r"\b(?:(?P<srel>this|last|next)\s+|(?:the\s+)?(?P<smod>early|late)\s+)?(?P<season>spring|summer|autumn|winter)"
                r"(?:\s+(?:of\s+)?(?P<sy>\d{4}))?\b"),
-    ("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[- ])?(?P<dec>1[6-9]\d|20\d)0s\b"),
+    ("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[- ])?(?:(?P<dec>1[6-9]\d|20\d)|'?(?P<dec2>[1-9]))0s\b"),
     ("ago", rf"\b{_NUM.format('an')}\s+{_UNIT.format('au')}\s+ago\b"),
     ("later", rf"\b{_NUM.format('ln')}\s+{_UNIT.format('lu')}\s+(?P<ldir>later|earlier)\b"),
     ("edge", rf"\b(?:the\s+)?(?P<edge>end|beginning|start|middle|close)\s+of\s+(?:(?P<erel>this|last|next|the)\s+)?"
@@ -66,6 +67,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("relunit", rf"\b(?:the\s+)?{_REL.format('rel')}\s+{_UNIT.format('ru')}\b(?!\s+(?:of|ago|later|earlier))"),
     ("unitrel", r"\b(?:the\s+)?(?P<urunit>year|month|week)\s+(?P<urrel>before|previous|earlier|after)\b"),
     ("samelast", r"\b(?:the\s+)?same\s+(?:period|time|month|quarter)\s+(?:of\s+)?(?:(?P<slrel>last)\s+year|a\s+year\s+(?:ago|earlier))\b"),
+    ("theday", r"\b(?:that|the\s+same|the\s+following|the\s+next|the\s+previous)\s+(?P<tdu>day|morning|afternoon|evening|night)\b"),
     ("weekday", rf"\b(?:(?P<wrel>last|next|this|coming|past)\s+)?{_WEEKDAY.format('wd')}(?:\s+{_PART.format('wp')})?\b"),
     ("month", rf"\b(?:(?P<mmod>early|mid|late)[- ]|(?P<mrel>last|next|this)\s+|(?P<mprep>in|since|by|until|from|during|of|before|after|through)\s+)?{_MONTH.format('mo')}(?!\s*\d)\b"),
     ("modyear", r"\b(?P<ymod>early|mid|late)[- ](?P<yy>1[6-9]\d\d|20\d\d)\b"),
@@ -74,12 +76,14 @@ RULES: tuple[tuple[str, str], ...] = (
     ("present", r"\b(?P<present>now|currently|current|at present|presently|nowadays|these days|at the moment|ongoing)\b"),
     ("past", r"\b(?P<pastref>recently|recent|the past|lately)\b"),
     ("future", r"\b(?P<future>the future|very soon|soon|the coming (?:days|weeks|months|years)|the near future|the long term|the short term|the long run)\b"),
-    ("clock", r"\b(?P<hh>[01]?\d|2[0-3])(?::(?P<mm>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)|\b(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)(?:\s*(?:GMT|UTC))?\b|\b(?P<noon>noon|midnight)\b"),
+    ("clock", r"(?:\b(?P<hh>[01]?\d|2[0-3])(?::(?P<mm>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)"
+              r"|\b(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)\b|\b(?P<noon>noon|midnight)\b)"
+              r"(?:\s*(?P<zone>GMT|UTC|Z)\b)?(?:\s+(?:on\s+)?(?P<cday>today|yesterday|tomorrow|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)?"),
     ("duration", rf"\b(?:(?:the\s+)?(?:past|last|next|previous|coming|first|following)\s+)?{_NUM.format('dn')}[- ]{_UNIT.format('du')}(?:[- ]long|[- ]old)?\b"),
     ("set", rf"\b(?P<setw>every|each|per)\s+(?P<setu>day|week|month|quarter|year|morning|evening|night|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
             rf"|\b(?P<setadv>daily|weekly|monthly|quarterly|annually|yearly)\b"),
 )
-PATTERN = re.compile("|".join(f"(?P<_{name}>{body})" for name, body in RULES))
+PATTERN = re.compile("|".join(f"(?P<_{name}>{body})" for name, body in RULES), re.IGNORECASE)
 
 FUTURE_CUE = re.compile(
     r"\b(?:will|won't|shall|'ll|set to|due to|is due|are due|scheduled|expected|expects|plans?|planned|planning|"
@@ -204,27 +208,33 @@ def _day(year: int | None, month: int, day: int) -> str | None:
 
 
 def _year_for(month: int, day: int | None, context: _Context) -> int | None:
-    """The year of a month (and day) named without one, from the tense."""
+    """The year of a month (and day) named without one: the occurrence nearest
+    the publication date; the tense decides only when both are about as near."""
     dct = context.dct
     if dct is None:
         return None
-    when = (month, day or 0)
-    now = (dct.month, dct.day if day else 0)
-    direction = context.direction()
-    if direction < 0:
-        return dct.year if when <= now else dct.year - 1
-    if direction > 0:
-        return dct.year if when >= now else dct.year + 1
-    if month - dct.month > 6:
-        return dct.year - 1
-    if dct.month - month > 6:
-        return dct.year + 1
-    return dct.year
+    ahead = (month - dct.month) % 12   # months to the next such month
+    behind = (dct.month - month) % 12  # months since the last one
+    if ahead == 0 or behind == 0:
+        if day is None or day == dct.day:
+            return dct.year
+        past = day < dct.day
+        return dct.year if past or context.direction() >= 0 or day - dct.day < 15 else dct.year - 1
+    if abs(ahead - behind) <= 2:
+        return dct.year + (1 if month < dct.month else 0) if context.direction() > 0 else dct.year - (1 if month > dct.month else 0)
+    return dct.year + (1 if month < dct.month else 0) if ahead < behind else dct.year - (1 if month > dct.month else 0)
 
 
 @resolver("iso")
 def _iso(m: re.Match, c: _Context):
     value = _day(int(m["iy"]), int(m["im"]), int(m["id"]))
+    return ("DATE", value) if value else None
+
+
+@resolver("slashed")
+def _slashed(m: re.Match, c: _Context):
+    year = int(m["sly"]) if len(m["sly"]) == 4 else 2000 + int(m["sly"]) if int(m["sly"]) < 50 else 1900 + int(m["sly"])
+    value = _day(year, int(m["sm"]), int(m["sd"]))
     return ("DATE", value) if value else None
 
 
@@ -277,7 +287,8 @@ def _quarter(m: re.Match, c: _Context):
     number = 4 if name in ("last", "final") else ORDINALS[name]
     year = _relative_year(m["qy"], m["qrel"], c)
     if year is None and dct is not None and not m["qrel"]:
-        year = dct.year - 1 if number > _quarter_of(dct) and c.direction() <= 0 else dct.year
+        ahead = (number - _quarter_of(dct)) % 4
+        year = dct.year - 1 if number > _quarter_of(dct) and ahead > 2 else dct.year
     return "DATE", f"{year if year else 'XXXX'}-Q{number}"
 
 
@@ -315,7 +326,7 @@ def _season(m: re.Match, c: _Context):
 
 @resolver("decade")
 def _decade(m: re.Match, c: _Context):
-    return "DATE", m["dec"]
+    return "DATE", m["dec"] or f"19{m['dec2']}"
 
 
 def _shift(date: dt.date, unit: str, amount: int) -> str:
@@ -434,12 +445,26 @@ def _unitrel(m: re.Match, c: _Context):
 @resolver("samelast")
 def _samelast(m: re.Match, c: _Context):
     if c.dct is None:
-        return "DATE", "XXXX"
-    return "DATE", str(c.dct.year - 1)
+        return "DATE", "XXXX-XX"
+    return "DATE", f"{c.dct.year - 1}-{c.dct.month:02d}"
+
+
+@resolver("theday")
+def _theday(m: re.Match, c: _Context):
+    day = c.anchor.day
+    part = PARTS_OF_DAY.get(m["tdu"].lower(), "")
+    if re.match(r"(?:the\s+)?(?:following|next)", m.group(0), re.IGNORECASE) and day:
+        day += dt.timedelta(days=1)
+    elif re.match(r"the\s+previous", m.group(0), re.IGNORECASE) and day:
+        day -= dt.timedelta(days=1)
+    value = day.isoformat() if day else "XXXX-XX-XX"
+    return ("TIME", f"{value}T{part}") if part else ("DATE", value)
 
 
 @resolver("weekday")
 def _weekday(m: re.Match, c: _Context):
+    if not m["wd"][0].isupper():
+        return None
     number = WEEKDAYS.index(m["wd"].lower())
     part = PARTS_OF_DAY.get((m["wp"] or "").lower(), "")
     kind = "TIME" if part else "DATE"
@@ -461,6 +486,8 @@ def _weekday(m: re.Match, c: _Context):
 @resolver("month")
 def _month_alone(m: re.Match, c: _Context):
     name = m["mo"]
+    if not name[0].isupper():
+        return None
     if name == "May" and not (m["mmod"] or m["mrel"] or m["mprep"]):
         return None  # the modal verb at the start of a sentence
     if name == "March" and not (m["mmod"] or m["mrel"] or m["mprep"]) and re.match(r"\s+(?:on|to|against|through)\b", c.sentence[c.end:]):
@@ -524,8 +551,20 @@ def _clock(m: re.Match, c: _Context):
             hour = 0
         if hour > 23:
             return None
-    day = c.anchor.day.isoformat() if c.anchor.day else "XXXX-XX-XX"
-    return "TIME", f"{day}T{hour:02d}:{minute:02d}"
+    zone = "Z" if m["zone"] else ""
+    return "TIME", f"{_clock_day(m['cday'], c)}T{hour:02d}:{minute:02d}{zone}"
+
+
+def _clock_day(word: str | None, c: _Context) -> str:
+    """The day a time of day falls on: named after it, else the last date mentioned."""
+    if word is None or c.dct is None:
+        return c.anchor.day.isoformat() if c.anchor.day and word is None else "XXXX-XX-XX"
+    word = word.lower()
+    if word in WEEKDAYS:
+        number = WEEKDAYS.index(word)
+        delta = (number - c.dct.weekday()) % 7 if c.direction() > 0 else -((c.dct.weekday() - number) % 7)
+        return (c.dct + dt.timedelta(days=delta)).isoformat()
+    return (c.dct + dt.timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[word])).isoformat()
 
 
 @resolver("duration")
