@@ -81,6 +81,19 @@ class _Entity:
     names: list[str]
     mentions: list[_Mention] = field(default_factory=list)
     description: str = ""
+    keys: set[str] = field(default_factory=set)    # _key of each name
+    cores: set[str] = field(default_factory=set)   # _core of each name
+
+    def __post_init__(self) -> None:
+        for name in self.names:
+            self.keys.add(_key(name))
+            self.cores.add(_core(name))
+
+    def add_name(self, name: str) -> None:
+        if name and name not in self.names:
+            self.names.append(name)
+            self.keys.add(_key(name))
+            self.cores.add(_core(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,9 +331,8 @@ def _fold(mentions: list[_Mention], registry: tuple[RegistryEntry, ...]) -> list
         entity.mentions.append(mention)
         if mention.kind == "person" and entity.kind != "person" and not entity.description and not mention.state:
             entity.kind = "person"
-        for alias in (mention.surface, mention.alias):
-            if alias and alias not in entity.names:
-                entity.names.append(alias)
+        entity.add_name(mention.surface)
+        entity.add_name(mention.alias)
     first = {id(e): min(m.sentence for m in e.mentions) for e in entities}
     return sorted(entities, key=lambda e: (first[id(e)], e.name))
 
@@ -334,8 +346,11 @@ def _new_entity(mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Enti
     return _Entity(mention.surface, mention.kind, [mention.surface])
 
 
+_PARTICLE_PREFIX = re.compile(rf"^{_PARTICLE}-")
+
+
 def _key(name: str) -> str:
-    return re.sub(rf"^{_PARTICLE}-", "", name.lower().replace("’", "'")).replace(".", "")
+    return _PARTICLE_PREFIX.sub("", name.lower().replace("’", "'")).replace(".", "")
 
 
 GENERIC_TAIL = CORPORATE_SUFFIX | frozenset("group holdings company corporation incorporated limited international "
@@ -355,9 +370,9 @@ def _match(mention: _Mention, entities: list[_Entity], registry: tuple[RegistryE
     for entity in entities:
         if mention.state and entity.kind == "state" and entity.name == mention.state:
             return entity
-        if surface in entity.names or _key(surface) in {_key(n) for n in entity.names}:
+        if surface in entity.names or _key(surface) in entity.keys:
             return entity
-        if entity.kind != "state" and not mention.state and _core(surface) in {_core(n) for n in entity.names}:
+        if entity.kind != "state" and not mention.state and _core(surface) in entity.cores:
             return entity
     for entry in registry:
         if surface == entry.name or surface in entry.aliases:
@@ -433,7 +448,13 @@ def _canonical(entity: _Entity) -> str:
     return max(full or entity.names, key=lambda n: (len(n.split()), -entity.names.index(n)))
 
 
+APPOSITION = re.compile(r",\s+((?:the|a|an)\s+[^,.;]{3,80}?),")
+PREDICATE = re.compile(r"\s+((?:has|have|had|is|was|will|would|keeps|remains)\s+[^.;]{10,160})")
+
+
 def _role(entity: _Entity, sentences: dict[int, Sentence], indices: list[int]) -> str:
+    """A title, an apposition ("Gallois, the Airbus chief executive,"), or
+    what the first sentence that has the actor as its subject says of it."""
     titles = [m.title for m in entity.mentions if m.title]
     if titles:
         return max(titles, key=len)
@@ -441,12 +462,28 @@ def _role(entity: _Entity, sentences: dict[int, Sentence], indices: list[int]) -
     for index in indices:
         text = sentences[index].text
         for name in names:
-            apposition = re.search(rf"\b{re.escape(name)},\s+((?:the|a|an)\s+[^,.;]{{3,80}}?),", text)
+            at = _word_at(text, name)
+            apposition = APPOSITION.match(text, at + len(name)) if at >= 0 else None
             if apposition:
                 return apposition[1]
     for index in indices:
-        subject = re.match(rf"^(?:[^,]{{0,60}},\s+)?(?:{'|'.join(map(re.escape, names))})\s+((?:has|have|had|is|was|"
-                           rf"will|would|keeps|remains)\s+[^.;]{{10,160}})", sentences[index].text)
-        if subject:
-            return subject[1].rstrip(",")
+        text = sentences[index].text
+        for name in names:
+            at = _word_at(text, name)
+            opening = text[:at]
+            if at >= 0 and (at == 0 or (opening.endswith(", ") and "," not in opening[:-2] and len(opening) < 60)):
+                predicate = PREDICATE.match(text, at + len(name))
+                if predicate:
+                    return predicate[1].rstrip(",")
     return ""
+
+
+def _word_at(text: str, name: str) -> int:
+    """Where ``name`` occurs in ``text`` as whole words, or -1."""
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return at
+        at = text.find(name, at + 1)
+    return -1

@@ -94,17 +94,43 @@ PAST_CUE = re.compile(
     r"lost|left|saw|fell|rose|sold|bought|spent|paid|hit|cut|ran|led|\w{3,}ed)\b", re.IGNORECASE)
 
 
+# Words that can start an expression: the big pattern is tried only there.
+TRIGGERS = frozenset(
+    [*MONTHS, *WEEKDAYS, *NUMBERS, *ORDINALS, *SEASONS, *PARTS_OF_DAY, "jan", "feb", "mar", "apr", "jun", "jul",
+     "aug", "sep", "sept", "oct", "nov", "dec", "the", "this", "last", "next", "past", "previous", "coming",
+     "current", "following", "early", "mid", "late", "earlier", "later", "today", "yesterday", "tomorrow",
+     "tonight", "now", "currently", "at", "presently", "nowadays", "these", "ongoing", "recently", "recent",
+     "lately", "very", "soon", "fiscal", "financial", "every", "each", "per", "daily", "weekly", "monthly",
+     "quarterly", "annually", "yearly", "noon", "midnight", "that", "same", "q1", "q2", "q3", "q4", "end",
+     "beginning", "start", "middle", "close", "year", "month", "week"])
+WORD = re.compile(r"[\w']+")
+
+
 def tag(sentences: tuple[Sentence, ...], published: dt.date | None) -> tuple[TemporalExpression, ...]:
     """Every temporal expression of the document, in order, with its value."""
     found: list[TemporalExpression] = []
     anchor = _Anchor(published)
     for sentence in sentences:
-        for match in PATTERN.finditer(sentence.text):
+        for match in _matches(sentence.text):
             expression = _expression(match, sentence, anchor)
             if expression is not None:
                 found.append(expression)
                 anchor.update(expression.value)
     return tuple(found)
+
+
+def _matches(text: str) -> Iterator[re.Match]:
+    """Leftmost non-overlapping matches of PATTERN, tried only at trigger words."""
+    end = 0
+    for word in WORD.finditer(text):
+        if word.start() < end:
+            continue
+        token = word.group().lower().lstrip("'").split("'")[0]
+        if token in TRIGGERS or token[:1].isdigit():
+            match = PATTERN.match(text, word.start())
+            if match:
+                end = match.end()
+                yield match
 
 
 class _Anchor:
