@@ -59,6 +59,9 @@ COMMON = FUNCTION_WORDS | frozenset(
     "asked talks overall indeed instead together elsewhere first second third finally additionally moreover "
     "separately similarly currently recently already yes oh dear please thanks image photo video file caption "
     "just shares sales profits revenue".split())
+NUMBER_AFTER = re.compile(r"\s+\d")
+LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+INNER_CAPITAL = re.compile(r"(?<=[a-z,;] )[A-Z][\w-]+")
 ADJECTIVE_END = re.compile(r"(?:an|ian|ish|ese|i|ic|al)$")
 CONTRACTION = re.compile(r"[’'](?:ve|re|ll|d|m|t)$", re.IGNORECASE)
 
@@ -72,6 +75,7 @@ class _Mention:
     locative: bool = False
     state: str = ""       # canonical state name for state references
     alias: str = ""       # extra alias the mention gives its state ("Syrian government")
+    numbered: bool = False  # followed by a number: "Chapter 11", "Boeing 747"
 
 
 @dataclass(slots=True)
@@ -102,13 +106,15 @@ class _Context:
 
     lowercase: frozenset[str]          # words the article writes in lower case
     registry: tuple[RegistryEntry, ...]
+    inner: frozenset[str] = frozenset()  # capitalised words found inside a sentence, not at its start
 
 
 def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[RegistryEntry, ...] = ()) -> tuple[Actor, ...]:
     """The actors of one article, most mentioned first."""
-    context = _Context(frozenset(w for s in sentences for w in re.findall(r"\b[a-z][a-z'-]+\b", s.text)), registry)
+    context = _Context(frozenset(w for s in sentences for w in LOWER_WORD.findall(s.text)), registry,
+                       frozenset(w for s in sentences for w in INNER_CAPITAL.findall(s.text)))
     mentions = [m for s in sentences for m in _mentions(s, context)]
-    entities = [e for e in _fold(mentions, registry) if not _only_a_setting(e)]
+    entities = [e for e in _fold(mentions, registry) if not _only_a_setting(e) and not _only_a_label(e)]
     by_index = {s.index: s for s in sentences}
     actors = [_actor(e, by_index, source) for e in entities]
     return tuple(sorted(actors, key=lambda a: -a.mentions))
@@ -175,7 +181,7 @@ def _splits_at_and(left: list[str], right: list[str]) -> bool:
 
 def _is_title(lower: str, current: list[str], rest: list[str]) -> bool:
     """A title word that introduces a person, not part of a name ("General Motors")."""
-    if lower not in TITLE_WORDS:
+    if lower not in TITLE_WORDS or (current and current[-1].lower() in ("of", "for")):
         return False
     following = [t.lower().strip(".") for t in rest]
     if following and (following[-1] in ORG_WORDS or following[0] in ORG_WORDS):
@@ -195,7 +201,11 @@ def _classify(tokens: list[str], title: list[str], before: str, after: str, init
     if not tokens:
         return []
     locative = LOCATIVE.search(before) is not None and not title
-    return _typed(tokens, title, after, locative, index, context)
+    mentions = _typed(tokens, title, after, locative, index, context)
+    if NUMBER_AFTER.match(after):
+        for mention in mentions:
+            mention.numbered = True
+    return mentions
 
 
 def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
@@ -210,9 +220,12 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
             tokens = tokens[:-1]
     while tokens and tokens[-1].lower() in ("flight", "flights"):
         tokens = tokens[:-1]
-    if initial and not any(_known(" ".join(tokens[:n]), context) for n in range(2, len(tokens) + 1)):
-        while tokens and _is_common(tokens[0], context):
+    if initial:
+        while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context):
             tokens = tokens[1:]
+        if len(tokens) == 1 and tokens[0] not in context.inner and not tokens[0].isupper() \
+                and not _known(tokens[0], context):
+            return []
     while tokens and tokens[-1].lower() in CONNECTORS:
         tokens = tokens[:-1]
     while tokens and tokens[0].lower() in CONNECTORS:
@@ -222,6 +235,10 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
         if last not in ("Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.") and not re.fullmatch(r"(?:[A-Z]\.)+", last):
             tokens[-1] = last.rstrip(".,")
     return [t for t in tokens if t]
+
+
+def _known_prefix(tokens: list[str], context: _Context) -> bool:
+    return any(_known(" ".join(tokens[:n]), context) for n in range(1, len(tokens) + 1))
 
 
 def _known(word: str, context: _Context) -> bool:
@@ -302,7 +319,7 @@ def _person_like(tokens: list[str]) -> bool:
 
 def _kind(tokens: list[str]) -> str:
     last = tokens[-1].lower().strip(".")
-    if last in ARMED_WORDS and last not in ("army", "forces"):
+    if last in ARMED_WORDS and last != "army":
         return "armed group"
     if any(t.lower().strip(".") in ORG_WORDS for t in tokens) or "&" in "".join(tokens):
         return "organization"
@@ -414,6 +431,11 @@ def _first_word(surface: str, entity: _Entity) -> bool:
 def _tail(surface: str, entity: _Entity) -> bool:
     """"Air Force" for the United States Air Force."""
     return " " in surface and any(n.endswith(" " + surface) for n in entity.names) and entity.kind != "person"
+
+
+def _only_a_label(entity: _Entity) -> bool:
+    """A word only ever followed by a number ("Chapter 11"): a label, not a name."""
+    return all(m.numbered and " " not in m.surface for m in entity.mentions)
 
 
 def _only_a_setting(entity: _Entity) -> bool:

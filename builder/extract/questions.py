@@ -16,9 +16,9 @@ CUES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.IGNORECASE), 
      r"\bno\s+(?:decision|agreement|date|timetable)\b|\bwhether\b", "whether"),
     (r"\b(?:disputed|contested|denied|denies|rejected|rejects|dispute|challenged|disagree|disagreement|"
      r"complicated efforts|efforts to|struggl\w+|grapple\w*)\b", "contested"),
-    (r"\b(?:proposed|proposal|offered|offer to|plans? to|planned|intends? to|considering|seeks? to|"
+    (r"\b(?:proposed|offered|offer to|plans? to|planned|intends? to|considering|seeks? to|"
      r"aims? to|wants? to|calls? for|called for|pending|awaiting|negotiat\w+)\b", "proposal"),
-    (r"\b(?:set to|is due|are due|due to|scheduled|expected to|expects|anticipated|will|would|could|may|might|"
+    (r"\b(?:set to|is due|are due|due to|scheduled|expected to|expects|anticipated|will|could|(?-i:may)|might|"
      r"is to|are to|upcoming)\b", "expected"),
 ))
 # Reported facts: a cue inside them is part of what happened, not an open point.
@@ -92,7 +92,7 @@ def _will(text: str) -> str | None:
 
 
 def _set_to(text: str) -> str | None:
-    match = re.search(r"(?:which|that|it|((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,4}?))\s+(?:is|are)\s+"
+    match = re.search(r"(?:which|that|it|((?:the\s+)?[A-Z][\w'’-]*(?:,?\s+[A-Za-z][\w'’-]*){0,5}?))\s+(?:is|are)\s+"
                       r"(?:set|due|expected|scheduled)\s+to\s+([^,.;]{3,100})", text)
     if not match:
         return None
