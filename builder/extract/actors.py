@@ -183,7 +183,11 @@ def _is_title(lower: str, current: list[str], rest: list[str]) -> bool:
     """A title word that introduces a person, not part of a name ("General Motors")."""
     if lower not in TITLE_WORDS or (current and current[-1].lower() in ("of", "for")):
         return False
-    following = [t.lower().strip(".") for t in rest]
+    following = []
+    for token in rest:
+        if token.lower() in ("of", "at", "for"):
+            break
+        following.append(token.lower().strip("."))
     if following and (following[-1] in ORG_WORDS or following[0] in ORG_WORDS):
         return False
     if not current and not rest:
@@ -221,7 +225,7 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
     while tokens and tokens[-1].lower() in ("flight", "flights"):
         tokens = tokens[:-1]
     if initial:
-        while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context):
+        while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context, len(tokens) == 1):
             tokens = tokens[1:]
         if len(tokens) == 1 and tokens[0] not in context.inner and not tokens[0].isupper() \
                 and not _known(tokens[0], context):
@@ -245,13 +249,13 @@ def _known(word: str, context: _Context) -> bool:
     return word in states() or any(word == e.name or word in e.aliases for e in context.registry)
 
 
-def _is_common(token: str, context: _Context) -> bool:
+def _is_common(token: str, context: _Context, alone: bool) -> bool:
     word = CONTRACTION.sub("", strip_possessive(token)).rstrip(".,")
     if _known(word, context):
         return False
     lower = word.lower()
     return lower in COMMON or lower in context.lowercase or (
-        word.isalpha() and not word.isupper() and lower.endswith(("ing", "ly", "ed")))
+        alone and word.isalpha() and not word.isupper() and lower.endswith(("ing", "ly", "ed")))
 
 
 def _typed(tokens: list[str], title: list[str], after: str, locative: bool, index: int,
@@ -346,8 +350,11 @@ def _fold(mentions: list[_Mention], registry: tuple[RegistryEntry, ...]) -> list
             entity = _new_entity(mention, registry)
             entities.append(entity)
         entity.mentions.append(mention)
-        if mention.kind == "person" and entity.kind != "person" and not entity.description and not mention.state:
+        if mention.kind == "person" and entity.kind != "person" and not entity.description and not mention.state \
+                and not mention.surface.isupper():
             entity.kind = "person"
+        elif mention.kind == "organization" and mention.surface.replace(".", "").isupper() and entity.kind == "person":
+            entity.kind = "organization"  # an acronym names an organisation, not a person
         entity.add_name(mention.surface)
         entity.add_name(mention.alias)
     first = {id(e): min(m.sentence for m in e.mentions) for e in entities}
@@ -374,10 +381,13 @@ GENERIC_TAIL = CORPORATE_SUFFIX | frozenset("group holdings company corporation 
                                             "airlines airways motor motors".split())
 
 
+GENERIC_WORDS = frozenset(w.strip(".") for w in GENERIC_TAIL)
+
+
 def _core(name: str) -> str:
     """The name without trailing generic words: "Aer Lingus Group PLC" -> "aer lingus"."""
     tokens = name.split()
-    while len(tokens) > 1 and tokens[-1].lower().strip(".,") in GENERIC_TAIL:
+    while len(tokens) > 1 and tokens[-1].lower().strip(".,") in GENERIC_WORDS:
         tokens = tokens[:-1]
     return _key(" ".join(tokens))
 
@@ -407,11 +417,11 @@ def _short_form(surface: str, entity: _Entity) -> bool:
     """A surname for a person, or an acronym of an organisation's name."""
     if " " in surface:
         return False
-    if entity.kind == "person":
-        return any(_key(surface) == _key(n.split()[-1]) for n in entity.names if " " in n)
     acronym = surface.replace(".", "")
     if acronym.isupper() and len(acronym) >= 2:
         return any(acronym in _initials(n) or acronym in n.replace(".", "").split() for n in entity.names)
+    if entity.kind == "person":
+        return any(_key(surface) == _key(n.split()[-1]) for n in entity.names if " " in n)
     return False
 
 

@@ -73,7 +73,7 @@ ORG_WORDS = frozenset(
     "senate army navy force forces guard police service services board federation alliance front movement "
     "brigade brigades militia militias centre center foundation exchange network times post news press "
     "airport airports motor systems technologies media studios records partners capital "
-    "nv n.v sa s.a ag se llc llp gmbh bv co co. company"
+    "nv n.v sa s.a ag se llc llp gmbh bv co co. company workers union unions"
     .split()
 )
 ARMED_WORDS = frozenset("militia militias rebels rebel fighters insurgents separatists guerrillas brigade brigades "
