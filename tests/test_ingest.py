@@ -122,6 +122,27 @@ def test_md_quoted_date_and_single_tag_are_accepted(root):
     assert list(source.meta["tags"]) == ["river"]
 
 
+@pytest.mark.parametrize(("text", "line"), [
+    pytest.param(BODY, 1, id="no-front-matter"),
+    pytest.param("---\ntitle: T\n---\n" + BODY, 4, id="front-matter", marks=pytest.mark.xfail(strict=True, reason=(
+        "builder bug: Source.body_line of a .md file with front matter is one line short, and blank lines "
+        "stripped before the body are not counted"))),
+    pytest.param("---\ntitle: T\n---\n\n" + BODY, 5, id="front-matter-blank-line", marks=pytest.mark.xfail(
+        strict=True, reason="builder bug: Source.body_line of a .md file with front matter is off")),
+])
+def test_md_body_line_is_where_the_body_starts(root, text, line):
+    source = read(root, "bridge.md", text)
+
+    assert text.split("\n")[line - 1] == source.text.split("\n")[0]
+    assert source.body_line == line
+
+
+def test_txt_body_line_is_where_the_body_starts(root):
+    source = read(root, "bridge.txt", "Old river bridge reopens\nApril 10, 2025\n\n" + BODY)
+
+    assert source.body_line == 4
+
+
 def test_md_without_front_matter_takes_its_date_from_the_file_name(root):
     source = read(root, "2025-04-10-bridge.md", BODY)
 
@@ -151,18 +172,23 @@ def test_bad_front_matter_is_an_error_naming_file_line_and_fix(root, text, words
     assert str(problem) == f"sources/bridge.md:{problem.line}: {problem.message} — {problem.fix}"
 
 
-LINE_BUG = pytest.mark.xfail(strict=True, reason=(
-    "builder bug: front matter errors point one line too far for YAML errors (mark.line + 2 "
-    "instead of + 1), and at line 2 for every type error whatever the key's line"))
+YAML_LINE_BUG = pytest.mark.xfail(strict=True, reason=(
+    "builder bug: YAML errors, tags and anchors are reported one line too far down "
+    "(ingest._load_yaml adds 2 to PyYAML's 0-based line, but the raw front matter already starts with the newline "
+    "after the opening '---')"))
+KEY_LINE_BUG = pytest.mark.xfail(strict=True, reason=(
+    "builder bug: a front matter value of the wrong type is reported at line 2 whatever line its key is on"))
 
 
 @pytest.mark.parametrize(("text", "line"), [
-    pytest.param(MALFORMED, 4, id="malformed-yaml", marks=LINE_BUG),
-    pytest.param(NOT_A_DATE, 4, id="published-yesterday", marks=LINE_BUG),
-    pytest.param(NOT_A_LIST, 4, id="tags-5", marks=LINE_BUG),
+    pytest.param(MALFORMED, 4, id="malformed-yaml", marks=YAML_LINE_BUG),
     pytest.param("---\ntitle: T\nregion: R\nnote: !!python/name:os.system\n---\n" + BODY, 4, id="python-tag",
-                 marks=LINE_BUG),
-    pytest.param("---\ntitle: &name Bridge\nslug: *name\n---\n" + BODY, 2, id="anchor", marks=LINE_BUG),
+                 marks=YAML_LINE_BUG),
+    pytest.param("---\ntitle: &name Bridge\nslug: *name\n---\n" + BODY, 2, id="anchor", marks=YAML_LINE_BUG),
+    pytest.param(NOT_A_DATE, 4, id="published-yesterday", marks=KEY_LINE_BUG),
+    pytest.param(NOT_A_LIST, 4, id="tags-5", marks=KEY_LINE_BUG),
+    pytest.param("---\ntags: 5\ntitle: T\n---\n" + BODY, 2, id="tags-5-on-line-2"),
+    pytest.param(NO_CLOSING, 1, id="no-closing-line"),
 ])
 def test_front_matter_error_points_at_the_line_of_the_problem(root, text, line):
     """Line numbers count from the file's first line (the opening '---')."""

@@ -187,7 +187,7 @@ def _is_title(lower: str, current: list[str], rest: list[str]) -> bool:
     for token in rest:
         if token.lower() in ("of", "at", "for"):
             break
-        following.append(token.lower().strip("."))
+        following.append(strip_possessive(token).lower().strip(".,"))
     if following and (following[-1] in ORG_WORDS or following[0] in ORG_WORDS):
         return False
     if not current and not rest:
@@ -308,8 +308,13 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
     for length in range(len(tokens) - 1, 0, -1):
         head = " ".join(tokens[:length])
         rest = [t.lower() for t in tokens[length:]]
-        if head in table and all(r in GOVERNMENT_WORDS or r in ("ministry", "armed") for r in rest):
+        if head not in table:
+            continue
+        if all(r in GOVERNMENT_WORDS or r in ("ministry", "armed") for r in rest):
             return [_Mention(head, "state", index, state=table[head].name, alias=name)]
+        if 2 <= len(rest) <= 3 and _kind(tokens[length:]) == "person":
+            return [_Mention(head, "state", index, state=table[head].name),
+                    _Mention(" ".join(tokens[length:]), "person", index)]
     return None
 
 
@@ -406,20 +411,33 @@ def _match(mention: _Mention, entities: list[_Entity], registry: tuple[RegistryE
             return next((e for e in entities if e.name == entry.name), None)
     if mention.state:
         return None
-    for test in (_short_form, _first_word, _tail):
+    tests = (_abbreviates, _contains_acronym) if _is_acronym(surface) else (_short_form, _first_word, _tail)
+    for test in tests:
         candidates = [e for e in entities if e.kind != "state" and test(surface, e)]
         if len(candidates) == 1:
             return candidates[0]
     return None
 
 
+def _is_acronym(surface: str) -> bool:
+    letters = surface.replace(".", "")
+    return letters.isupper() and len(letters) >= 2 and " " not in surface
+
+
+def _abbreviates(surface: str, entity: _Entity) -> bool:
+    """"EADS" for the European Aeronautic Defence and Space Company."""
+    return any(surface.replace(".", "") in _initials(n) for n in entity.names)
+
+
+def _contains_acronym(surface: str, entity: _Entity) -> bool:
+    """"GM" for "GM Europe" when nothing else is abbreviated "GM"."""
+    return any(surface.replace(".", "") in n.replace(".", "").split() for n in entity.names)
+
+
 def _short_form(surface: str, entity: _Entity) -> bool:
-    """A surname for a person, or an acronym of an organisation's name."""
+    """A surname for a person: "Assad" for Bashar al-Assad."""
     if " " in surface:
         return False
-    acronym = surface.replace(".", "")
-    if acronym.isupper() and len(acronym) >= 2:
-        return any(acronym in _initials(n) or acronym in n.replace(".", "").split() for n in entity.names)
     if entity.kind == "person":
         return any(_key(surface) == _key(n.split()[-1]) for n in entity.names if " " in n)
     return False
