@@ -53,6 +53,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("quarter", r"\b(?:the\s+)?(?P<qn>first|second|third|fourth|final|last|1st|2nd|3rd|4th)[- ]quarter"
                 r"(?:\s+of\s+(?:(?P<qy>1[6-9]\d\d|20\d\d)|(?P<qrel>this|last|next|the) year))?\b"),
     ("qshort", r"\b(?:Q(?P<qs>[1-4])\s*(?P<qsy>\d{4})?|(?P<qsy2>\d{4})\s*Q(?P<qs2>[1-4]))\b"),
+    ("monthweek", rf"\b(?:the\s+)?(?P<mwn>first|second|third|fourth|last|final)\s+week\s+of\s+{_MONTH.format('mwm')}(?:,?\s+{_YEAR.format('mwy')})?\b"),
     ("half", r"\b(?:the\s+)?(?P<hn>first|second)\s+half\s+of\s+(?:(?P<hy>\d{4})|(?P<hrel>this|last|next) year)\b"),
     ("season", r"\b(?:(?P<srel>this|last|next)\s+|(?:the\s+)?(?P<smod>early|late)\s+)?(?P<season>spring|summer|autumn|winter)"
                r"(?:\s+(?:of\s+)?(?P<sy>\d{4}))?\b"),
@@ -67,7 +68,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("relunit", rf"\b(?:the\s+)?{_REL.format('rel')}\s+{_UNIT.format('ru')}\b(?!\s+(?:of|ago|later|earlier))"),
     ("unitrel", r"\b(?:the\s+)?(?P<urunit>year|month|week)\s+(?P<urrel>before|previous|earlier|after)\b"),
     ("samelast", r"\b(?:the\s+)?same\s+(?:period|time|month|quarter)\s+(?:of\s+)?(?:(?P<slrel>last)\s+year|a\s+year\s+(?:ago|earlier))\b"),
-    ("theday", r"\b(?:that|the\s+same|the\s+following|the\s+next|the\s+previous)\s+(?P<tdu>day|morning|afternoon|evening|night)\b"),
+    ("theday", r"\b(?:that|the\s+same|the\s+following|the\s+next|the\s+previous|(?<=in\s)the|(?<=during\s)the)\s+(?P<tdu>day|morning|afternoon|evening|night)\b"),
     ("weekday", rf"\b(?:(?P<wrel>last|next|this|coming|past)\s+)?{_WEEKDAY.format('wd')}(?:\s+{_PART.format('wp')})?\b"),
     ("month", rf"\b(?:(?P<mmod>early|mid|late)[- ]|(?P<mrel>last|next|this)\s+|(?P<mprep>in|since|by|until|from|during|of|before|after|through)\s+)?{_MONTH.format('mo')}(?!\s*\d)\b"),
     ("modyear", r"\b(?P<ymod>early|mid|late)[- ](?P<yy>1[6-9]\d\d|20\d\d)\b"),
@@ -331,6 +332,20 @@ def _qshort(m: re.Match, c: _Context):
     number = m["qs"] or m["qs2"]
     year = m["qsy"] or m["qsy2"] or (c.dct.year if c.dct else "XXXX")
     return "DATE", f"{year}-Q{number}"
+
+
+@resolver("monthweek")
+def _monthweek(m: re.Match, c: _Context):
+    month = _month(m["mwm"])
+    year = int(m["mwy"]) if m["mwy"] else _year_for(month, None, c)
+    if year is None:
+        return "DATE", f"XXXX-{month:02d}"
+    first = dt.date(year, month, 1)
+    last = (first + relativedelta(months=1)) - dt.timedelta(days=1)
+    day = last - dt.timedelta(days=3) if m["mwn"].lower() in ("last", "final") else \
+        first + dt.timedelta(days=3 + 7 * (ORDINALS[m["mwn"].lower()] - 1))
+    iso_year, week, _ = day.isocalendar()
+    return "DATE", f"{iso_year}-W{week:02d}"
 
 
 @resolver("half")
