@@ -52,7 +52,7 @@ def build(settings: Settings, strict: bool = False) -> BuildReport:
         raise BuildFailed(tuple(problems), f"{len(problems)} problem(s) in the sources; nothing written (--strict)")
     pages = render.site(briefs, settings)
     outcome = write.publish(pages, settings.output_path)
-    log.info("%d sources read, %d briefs, %d pages written (%d unchanged, %d removed) in %.2fs",
+    log.debug("%d sources read, %d briefs, %d pages written (%d unchanged, %d removed) in %.2fs",
              len(articles) + sum(p.severity == "error" for p in problems), len(briefs), outcome.written,
              outcome.unchanged, outcome.removed, time.perf_counter() - started)
     return BuildReport(len(articles), len(briefs), outcome.written, outcome.unchanged, outcome.removed, tuple(problems))
