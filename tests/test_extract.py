@@ -130,11 +130,11 @@ def test_without_a_publication_date_no_year_is_invented(tmp_path):
 ACTORS = """\
 Rebels press on in the north
 
-Rebel fighters said on Tuesday that Bashar al-Assad had lost control of two more towns. Assad has not appeared in public since the weekend.
+Rebel fighters said on Tuesday that Bashar al-Assad had lost control of two more towns. Residents said Assad had not appeared in public since the weekend.
 
-Turkish officials said their patrols along the frontier would continue.
+The Turkish government said its patrols along the frontier would continue, and officials said Turkish troops would stay.
 
-A delegation later flew to talks in Azerbaijan, where diplomats met behind closed doors. Assad's allies stayed away.
+A delegation later flew to talks in Azerbaijan, where diplomats met behind closed doors. Analysts said Assad would struggle to regain the territory.
 """
 
 
