@@ -81,12 +81,31 @@ def _strict(name: str, data: bytes, encoding: str) -> str:
 
 
 def _guess(name: str, data: bytes) -> str:
+    """Undecodable as UTF-8: UTF-16 without a BOM, cp1252 for mostly-ASCII
+    Western text, else what charset-normalizer finds most likely."""
     if b"\x00" in data:
-        raise SourceError(Problem(name, "contains NUL bytes: this looks like a binary file", "save the article as text"))
+        return _utf16_without_bom(name, data)
+    ascii_share = sum(b < 0x80 for b in data) / len(data)
+    if ascii_share >= 0.5:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     best = charset_normalizer.from_bytes(data, cp_isolation=["cp1252", "latin_1", "utf_16", "cp1251", "iso8859_15"]).best()
     if best is None:
         raise SourceError(Problem(name, "not valid UTF-8 and no other text encoding fits", "re-save the file as UTF-8"))
     return str(best)
+
+
+def _utf16_without_bom(name: str, data: bytes) -> str:
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) // 2
+    if len(data) % 2 == 0 and max(even, odd) > 0.3 * half and min(even, odd) < 0.05 * half:
+        try:
+            return data.decode("utf-16-be" if even > odd else "utf-16-le")
+        except UnicodeDecodeError:
+            pass
+    raise SourceError(Problem(name, "contains NUL bytes: this looks like a binary file", "save the article as text"))
 
 
 # --- .txt ---------------------------------------------------------------
@@ -167,32 +186,36 @@ def read_md(name: str, text: str) -> Source:
         raw, body = frontmatter.default_handlers.YAMLHandler().split(text)
     except ValueError:
         raise SourceError(Problem(name, "front matter has no closing '---' line", "end the front matter with a line of three dashes", 1)) from None
-    meta = _load_yaml(name, raw)
+    meta, lines = _load_yaml(name, raw)
+    body = body.lstrip("\n")
     body_line = text[: len(text) - len(body)].count("\n") + 1
     meta.setdefault("published", _date_from_name(name))
-    return _source(name, "md", body.lstrip("\n"), meta, body_line, meta_line=2)
+    return _source(name, "md", body, meta, body_line, lines)
 
 
-def _load_yaml(name: str, raw: str) -> dict[str, Any]:
+def _load_yaml(name: str, raw: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """The front matter's mapping and the file line of each key. ``raw``
+    starts right after the opening '---', so its line 0 is the file's line 1."""
     try:
         for token in yaml.scan(raw):
             if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
                 raise SourceError(Problem(name, "front matter uses YAML anchors or aliases", "write each value out in full",
-                                          token.start_mark.line + 2))
+                                          token.start_mark.line + 1))
             if isinstance(token, yaml.TagToken):
                 raise SourceError(Problem(name, "front matter uses a YAML tag (such as !!python/...): refused", "remove the tag",
-                                          token.start_mark.line + 2))
+                                          token.start_mark.line + 1))
+        node = yaml.compose(raw, Loader=yaml.SafeLoader)
         meta = yaml.safe_load(raw)
     except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 2 if error.problem_mark else 1
+        line = error.problem_mark.line + 1 if error.problem_mark else 1
         raise SourceError(Problem(name, f"front matter is not valid YAML: {error.problem}", "fix the YAML syntax", line)) from None
     except yaml.YAMLError as error:
         raise SourceError(Problem(name, f"front matter is not valid YAML: {error}", "fix the YAML syntax", 1)) from None
     if meta is None:
-        return {}
+        return {}, {}
     if not isinstance(meta, dict):
         raise SourceError(Problem(name, "front matter must be a mapping of keys to values", "write it as `key: value` lines", 2))
-    return meta
+    return meta, {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
 
 
 # --- .html --------------------------------------------------------------
@@ -229,17 +252,19 @@ FRONT_MATTER = {
 KINDS = ("person", "organization", "state", "armed group")
 
 
-def _source(name: str, format: str, text: str, meta: dict[str, Any], body_line: int, meta_line: int = 1) -> Source:
-    checked, warnings = _checked(name, meta, meta_line)
+def _source(name: str, format: str, text: str, meta: dict[str, Any], body_line: int,
+            lines: dict[str, int] | None = None) -> Source:
+    checked, warnings = _checked(name, meta, lines or {})
     return Source(name, format, text, checked, body_line, warnings)
 
 
-def _checked(name: str, meta: dict[str, Any], line: int) -> tuple[dict[str, Any], tuple[Problem, ...]]:
+def _checked(name: str, meta: dict[str, Any], lines: dict[str, int]) -> tuple[dict[str, Any], tuple[Problem, ...]]:
     """Front matter with each value of the expected type, and warnings for
-    unknown keys (which are dropped)."""
+    unknown keys (which are dropped). ``lines`` gives each key's line."""
     checked: dict[str, Any] = {}
     warnings = []
     for key, value in meta.items():
+        line = lines.get(str(key))
         kind = FRONT_MATTER.get(str(key))
         if kind is None:
             warnings.append(Problem(name, f"front matter: unknown key '{key}' ignored",
@@ -251,7 +276,7 @@ def _checked(name: str, meta: dict[str, Any], line: int) -> tuple[dict[str, Any]
     return checked, tuple(warnings)
 
 
-def _bad(name: str, key: str, what: str, line: int) -> SourceError:
+def _bad(name: str, key: str, what: str, line: int | None) -> SourceError:
     return SourceError(Problem(name, f"front matter: '{key}' {what}", _FIXES.get(key, "correct the value"), line))
 
 

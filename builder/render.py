@@ -11,6 +11,7 @@ Markdown structure or template code. Only ``Markup`` values built here
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -30,14 +31,21 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;
              "$": "&#36;", "@": "&#64;", ":": "&#58;", "%": "&#37;"}
 _BACKSLASHED = set("\\`*_{}[]()#+!")
 _SPECIAL = re.compile(r"[&<>|~^=$@%\\`*_{}\[\]()#+!]|:(?=\S)")
-_LEADING = re.compile(r"^(\s*)(?:(-)|(\d+)(\.)|(\.))")
+_LEADING = re.compile(r"^(\s*)(?:(?P<mark>[-.])|(?P<number>\d+)\.(?=\s|$))")
 
 
 def md_escape(value: Any) -> str:
     """One line of literal text, safe anywhere in a Markdown line."""
     text = " ".join(str(value).split())
     text = _SPECIAL.sub(lambda m: "\\" + m[0] if m[0] in _BACKSLASHED else _ENTITIES[m[0][0]], text)
-    return _LEADING.sub(lambda m: m[1] + "\\" + m[0][len(m[1]):], text)
+    return _LEADING.sub(_escape_leading, text)
+
+
+def _escape_leading(match: re.Match) -> str:
+    """"- x" and "1. x" would start a list: escape the marker, not the number."""
+    if match["number"]:
+        return f"{match[1]}{match['number']}\\."
+    return f"{match[1]}\\{match['mark']}"
 
 
 def _finalize(value: Any) -> Any:
@@ -59,9 +67,21 @@ def page_link(text: str, path: str) -> Markup:
 
 
 def front_matter(data: dict[str, Any]) -> Markup:
-    """A YAML block for MkDocs and Material (title, tags), safely quoted."""
-    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+    """A YAML block for MkDocs and Material (title, tags). MkDocs takes the
+    page title from it and Material prints it into the nav and <title>
+    unescaped, so text is HTML-escaped here (browsers show the entities as
+    the characters the source had)."""
+    safe = {key: _html_text(value) for key, value in data.items()}
+    dumped = yaml.safe_dump(safe, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     return Markup(f"---\n{dumped}---\n")
+
+
+def _html_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return html.escape(" ".join(value.split()), quote=True)
+    if isinstance(value, (list, tuple)):
+        return [_html_text(v) for v in value]
+    return value
 
 
 @lru_cache(maxsize=8)

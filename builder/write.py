@@ -53,7 +53,7 @@ def publish(pages: tuple[Page, ...], output: Path) -> Outcome:
             destination.parent.mkdir(parents=True, exist_ok=True)
             os.replace(Path(staging) / page.path, destination)
     current = {p.path for p in pages}
-    stale = sorted(set(previous or ()) - current)
+    stale = sorted(previous - current)
     for path in stale:
         (output / path).unlink(missing_ok=True)
         _remove_empty_parents(output / path, output)
@@ -64,19 +64,26 @@ def publish(pages: tuple[Page, ...], output: Path) -> Outcome:
 def _check_paths(pages: tuple[Page, ...]) -> None:
     seen = set()
     for page in pages:
-        path = PurePosixPath(page.path)
-        if path.is_absolute() or ".." in path.parts or page.path in seen:
+        if not _inside(page.path) or page.path in seen:
             raise WriteError(f"refusing to write {page.path!r}: outside the output folder or written twice")
         seen.add(page.path)
 
 
-def _manifest(output: Path) -> set[str] | None:
+def _inside(path: str) -> bool:
+    """A relative path that stays inside the output folder."""
+    parts = PurePosixPath(path).parts
+    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts and "\\" not in path
+
+
+def _manifest(output: Path) -> set[str]:
+    """The files the builder wrote last time; entries pointing elsewhere are ignored."""
     try:
-        return set(json.loads((output / MANIFEST).read_text(encoding="utf-8"))["files"])
+        files = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["files"]
     except FileNotFoundError:
-        return None
+        return set()
     except (ValueError, KeyError, TypeError) as error:
         raise WriteError(f"{output / MANIFEST}: unreadable ({error}) — delete the generated folder and build again") from None
+    return {f for f in files if isinstance(f, str) and _inside(f)}
 
 
 def _write_manifest(output: Path, files: list[str]) -> None:

@@ -187,9 +187,6 @@ def test_build_outside_a_site_is_a_usage_error(briefs, tmp_path):
     assert TRACEBACK not in result.output
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "builder bug: on the first build (no manifest yet) a hand-written docs/briefs/index.md makes write.publish "
-    "raise TypeError, so the CLI reports 'internal error: TypeError ...' instead of naming the file"))
 def test_a_hand_written_page_where_a_brief_page_goes_is_reported_on_the_first_build(briefs, ferry_site):
     mine = write(ferry_site / "docs" / "briefs" / "index.md", "# My own list\n")
 

@@ -124,11 +124,8 @@ def test_md_quoted_date_and_single_tag_are_accepted(root):
 
 @pytest.mark.parametrize(("text", "line"), [
     pytest.param(BODY, 1, id="no-front-matter"),
-    pytest.param("---\ntitle: T\n---\n" + BODY, 4, id="front-matter", marks=pytest.mark.xfail(strict=True, reason=(
-        "builder bug: Source.body_line of a .md file with front matter is one line short, and blank lines "
-        "stripped before the body are not counted"))),
-    pytest.param("---\ntitle: T\n---\n\n" + BODY, 5, id="front-matter-blank-line", marks=pytest.mark.xfail(
-        strict=True, reason="builder bug: Source.body_line of a .md file with front matter is off")),
+    pytest.param("---\ntitle: T\n---\n" + BODY, 4, id="front-matter"),
+    pytest.param("---\ntitle: T\n---\n\n" + BODY, 5, id="front-matter-blank-line"),
 ])
 def test_md_body_line_is_where_the_body_starts(root, text, line):
     source = read(root, "bridge.md", text)
@@ -172,21 +169,14 @@ def test_bad_front_matter_is_an_error_naming_file_line_and_fix(root, text, words
     assert str(problem) == f"sources/bridge.md:{problem.line}: {problem.message} — {problem.fix}"
 
 
-YAML_LINE_BUG = pytest.mark.xfail(strict=True, reason=(
-    "builder bug: YAML errors, tags and anchors are reported one line too far down "
-    "(ingest._load_yaml adds 2 to PyYAML's 0-based line, but the raw front matter already starts with the newline "
-    "after the opening '---')"))
-KEY_LINE_BUG = pytest.mark.xfail(strict=True, reason=(
-    "builder bug: a front matter value of the wrong type is reported at line 2 whatever line its key is on"))
 
 
 @pytest.mark.parametrize(("text", "line"), [
-    pytest.param(MALFORMED, 4, id="malformed-yaml", marks=YAML_LINE_BUG),
-    pytest.param("---\ntitle: T\nregion: R\nnote: !!python/name:os.system\n---\n" + BODY, 4, id="python-tag",
-                 marks=YAML_LINE_BUG),
-    pytest.param("---\ntitle: &name Bridge\nslug: *name\n---\n" + BODY, 2, id="anchor", marks=YAML_LINE_BUG),
-    pytest.param(NOT_A_DATE, 4, id="published-yesterday", marks=KEY_LINE_BUG),
-    pytest.param(NOT_A_LIST, 4, id="tags-5", marks=KEY_LINE_BUG),
+    pytest.param(MALFORMED, 4, id="malformed-yaml"),
+    pytest.param("---\ntitle: T\nregion: R\nnote: !!python/name:os.system\n---\n" + BODY, 4, id="python-tag",),
+    pytest.param("---\ntitle: &name Bridge\nslug: *name\n---\n" + BODY, 2, id="anchor"),
+    pytest.param(NOT_A_DATE, 4, id="published-yesterday"),
+    pytest.param(NOT_A_LIST, 4, id="tags-5"),
     pytest.param("---\ntags: 5\ntitle: T\n---\n" + BODY, 2, id="tags-5-on-line-2"),
     pytest.param(NO_CLOSING, 1, id="no-closing-line"),
 ])
@@ -277,8 +267,7 @@ def test_encodings_decode_to_the_same_text(root, encode):
 
 @pytest.mark.parametrize("text", [
     pytest.param(f"Menu\n\nWe met at the {PHRASE} again on Monday.\n", id="in-an-article"),
-    pytest.param(PHRASE + "\n", id="alone", marks=pytest.mark.xfail(strict=True, reason=(
-        "builder bug: a short cp1252 file is guessed as cp1251 and decodes to 'cafй – dйjа'"))),
+    pytest.param(PHRASE + "\n", id="alone"),
 ])
 def test_cp1252_phrase_decodes_right(root, text):
     source = read(root, "note.txt", text.encode("cp1252"))

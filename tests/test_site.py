@@ -179,10 +179,6 @@ The ferry line to Orsk resumed on Wednesday, the harbour office said.
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "builder bug: a brief's title (from front matter, or the first line of a .txt) and its region go raw into "
-    "the page's YAML front matter; MkDocs uses it as page.title and Material prints it unescaped in the nav, "
-    "the header and <title>, so the site gets the source's <script> and onerror attributes"))
 def test_hostile_title_and_region_do_not_become_markup_in_the_built_site(tmp_path, mkdocs):
     site = new_site(tmp_path / "site")
     write(site / "sources" / "2025-04-10-ferry.md", HOSTILE)

@@ -114,9 +114,6 @@ def test_a_generated_page_may_not_overwrite_a_hand_written_file(output):
     assert snapshot(output) == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "builder bug: with no manifest yet (first build), write.publish tests `path not in None` "
-    "and raises TypeError instead of WriteError"))
 def test_a_hand_written_file_is_protected_on_the_first_build_too(output):
     write(output / "index.md", "My own index.\n")
 
@@ -141,9 +138,6 @@ def test_the_same_path_twice_is_refused(output):
         publish((Page("index.md", "a\n"), Page("index.md", "b\n")), output)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "builder bug: write.publish deletes every stale path listed in the manifest without checking that it is "
-    "inside the output folder, so a manifest entry '../index.md' deletes the hand-written docs/index.md"))
 def test_a_manifest_entry_outside_the_output_folder_is_never_deleted(output):
     publish(PAGES, output)
     hand_written = write(output.parent / "index.md", "# My home page\n")

@@ -61,7 +61,7 @@ COMMON = FUNCTION_WORDS | frozenset(
     "just shares sales profits revenue".split())
 NUMBER_AFTER = re.compile(r"\s+\d")
 LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
-INNER_CAPITAL = re.compile(r"(?<=[a-z,;] )[A-Z][\w-]+")
+INNER_CAPITAL = re.compile(rf"(?<=[\w,;] )(?:{_PARTICLE}-)?[A-Z][\w-]+")
 ADJECTIVE_END = re.compile(r"(?:an|ian|ish|ese|i|ic|al)$")
 CONTRACTION = re.compile(r"[’'](?:ve|re|ll|d|m|t)$", re.IGNORECASE)
 
@@ -112,7 +112,7 @@ class _Context:
 def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[RegistryEntry, ...] = ()) -> tuple[Actor, ...]:
     """The actors of one article, most mentioned first."""
     context = _Context(frozenset(w for s in sentences for w in LOWER_WORD.findall(s.text)), registry,
-                       frozenset(w for s in sentences for w in INNER_CAPITAL.findall(s.text)))
+                       frozenset(_key(w) for s in sentences for w in INNER_CAPITAL.findall(s.text)))
     mentions = [m for s in sentences for m in _mentions(s, context)]
     entities = [e for e in _fold(mentions, registry) if not _only_a_setting(e) and not _only_a_label(e)]
     by_index = {s.index: s for s in sentences}
@@ -128,11 +128,12 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
     text = sentence.text
     for match in CANDIDATE.finditer(text):
         initial = re.search(r"(?:^|[\"“‘(\[:]|[—–-]\s)\s*$", text[:match.start()]) is not None
-        tokens = match.group().split()
-        for index, (part, title) in enumerate(_parts(tokens)):
+        parts = _parts(match.group().split())
+        for index, (part, title) in enumerate(parts):
             start = text.find(part[0], match.start())
-            mention = _classify(part, title, text[:start], text[match.end():], initial and index == 0,
-                                sentence.index, context)
+            # A demonym before a titled name gives its state an alias ("Israeli Prime Minister").
+            after = " " + " ".join(parts[index + 1][1]) if index + 1 < len(parts) and parts[index + 1][1] else text[match.end():]
+            mention = _classify(part, title, text[:start], after, initial and index == 0, sentence.index, context)
             found.extend(mention)
     return found
 
@@ -227,7 +228,7 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
     if initial:
         while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context, len(tokens) == 1):
             tokens = tokens[1:]
-        if len(tokens) == 1 and tokens[0] not in context.inner and not tokens[0].isupper() \
+        if len(tokens) == 1 and _key(tokens[0]) not in context.inner and not tokens[0].isupper() \
                 and not _known(tokens[0], context):
             return []
     while tokens and tokens[-1].lower() in CONNECTORS:
@@ -301,8 +302,10 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
     if name in table:
         state = table[name]
         if name in state.demonyms:
-            follower = re.match(r"\s+([a-z]+)", after)
-            alias = f"{name} {follower[1]}" if follower and follower[1] in GOVERNMENT_BODIES else ""
+            follower = re.match(r"\s+([a-z]+)", after) or re.match(r"\s+((?:[A-Z][a-z]+\s?)+)$", after)
+            word = follower[1].strip() if follower else ""
+            alias = f"{name} {word}" if word.lower() in GOVERNMENT_BODIES or word.lower().split()[-1:] and \
+                word.lower().split()[-1] in HEAD_TITLES else ""
             return [_Mention(name, "state", index, state=state.name, alias=alias)]
         return [_Mention(name, "state", index, locative=locative, state=state.name)]
     for length in range(len(tokens) - 1, 0, -1):
@@ -319,7 +322,7 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
 
 
 GOVERNMENT_BODIES = frozenset("government ministry military army forces troops authorities regime navy embassy "
-                              "cabinet".split())
+                              "cabinet officials diplomats delegation".split())
 
 
 def _person_like(tokens: list[str]) -> bool:
