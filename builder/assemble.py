@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Article, Brief, Problem
+from .model import Article, Brief, Event, Problem
 from .render import region_slug
 
 TAG = re.compile(r"[^\w\s-]+")
@@ -20,9 +20,14 @@ def briefs(articles: list[Article]) -> tuple[tuple[Brief, ...], list[Problem]]:
         slug = _unique(article, taken, problems)
         made.append(Brief(slug=slug, region=article.region, title=article.title, published=article.published,
                           tags=_tags(article.tags), articles=(article,), summary=article.summary,
-                          background=article.background, actors=article.actors, timeline=article.timeline,
+                          background=article.background, actors=article.actors, timeline=chronological(article.timeline),
                           open_questions=article.open_questions))
     return tuple(made), problems
+
+
+def chronological(events: tuple[Event, ...]) -> tuple[Event, ...]:
+    """Dated events by date (a month before its days), undated last in source order."""
+    return tuple(sorted(events, key=lambda e: (e.date is None, e.date or "")))
 
 
 def _unique(article: Article, taken: dict[tuple[str, str], str], problems: list[Problem]) -> str:

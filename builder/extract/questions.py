@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..model import Citation, Question, Sentence
+from .gazetteer import states
 
 # Each cue: (pattern, how to ask). The first cue that matches a sentence wins.
 CUES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.IGNORECASE), kind) for p, kind in (
@@ -115,16 +116,49 @@ def _efforts(text: str) -> str | None:
 
 
 def _whether(text: str) -> str | None:
+    """Turn "unclear whether the hotline will cover X" into "Will the hotline cover X?"."""
     match = re.search(r"\bwhether\s+([^,.;]{5,120})", text)
     if not match:
         return None
-    return f"Will it turn out that {match[1].strip()}?"
+    clause = match[1].strip()
+    modal = re.match(r"(.+?)\s+(will|would|can|could|should|might)\s+(.+)", clause)
+    if modal:
+        verb = {"would": "Will", "might": "Will"}.get(modal[2], modal[2].capitalize())
+        return f"{verb} {_lower_first(modal[1])} {modal[3]}?"
+    return f"Will it turn out that {clause}?"
 
 
 def _lower_first(text: str) -> str:
-    if text.startswith("The "):
-        return "the " + text[4:]
+    """The subject as it reads mid-sentence: "the talks", "technical teams", but "Syria"."""
+    words = text.split()
+    first = words[0]
+    if first in ("The", "A", "An", "This", "These", "Its", "Their"):
+        return first.lower() + text[len(first):]
+    multiword_name = len(words) > 1 and words[1][:1].isupper()
+    if first in states() or first.isupper() or multiword_name:
+        return text
+    if first.lower().endswith(("al", "ic", "ive", "ous", "ing", "ed", "ary", "ful", "less", "s")):
+        return first.lower() + text[len(first):]
     return text
 
 
-REWRITES = (_negated_response, _set_to, _will, _efforts, _whether)
+def _expects(text: str) -> str | None:
+    """Turn "Arman expects Syria to take part ..." into "Will Syria take part ...?"."""
+    match = re.search(r"\b(?:expects?|expected|predicts?|predicted)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+to\s+"
+                      r"([^,.;]{3,100})", text) or \
+        re.search(r"((?:the\s+)?(?:[a-z]{1,3}-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:is|was|are|were)\s+expected\s+to\s+"
+                  r"([^,.;]{3,100})", text)
+    return f"Will {_lower_first(match[1])} {match[2].strip()}?" if match else None
+
+
+def _offer(text: str) -> str | None:
+    """Turn "UNDOF has offered to resume patrols" into "Will UNDOF's offer to resume patrols be taken up?"."""
+    match = re.search(r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*)(?:\s+\([^)]*\))?\s+(?:has|have|had)\s+"
+                      r"(?:\w+ly\s+|meanwhile\s+)?(offered|proposed)\s+to\s+([^,.;]{3,100})", text)
+    if not match:
+        return None
+    noun = "offer" if match[2] == "offered" else "proposal"
+    return f"Will {_lower_first(match[1])}'s {noun} to {match[3].strip()} be taken up?"
+
+
+REWRITES = (_negated_response, _set_to, _expects, _offer, _will, _efforts, _whether)
