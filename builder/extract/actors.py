@@ -20,9 +20,9 @@ from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PL
                         RegistryEntry, capitals, states, strip_possessive)
 
 _PARTICLE = r"(?:al|el|ad|as|an|ar|at|az|ash|bin|ibn|abu|de|di|da|van|von|le|la|du)"
-_TOKEN = rf"(?:{_PARTICLE}-)?[A-Z][\w’'.&-]*"
+_TOKEN = rf"(?:(?:{_PARTICLE}-)?[A-Z][\w’'.&-]*|[a-z]+[A-Z][\w’'.&-]*)"  # the second: "iPhone", "eBay"
 _JOIN = r"(?:of|for|de|du|del|der|la|le|van|von|bin|ibn|al|el|and|the|da|di|dos|&)"
-CANDIDATE = re.compile(rf"{_TOKEN}(?:\s+(?:{_JOIN}\s+)*{_TOKEN})*")
+CANDIDATE = re.compile(rf"(?<![\w’'-]){_TOKEN}(?:\s+(?:{_JOIN}\s+)*{_TOKEN})*")
 CONNECTORS = frozenset("of for de du del der la le van von bin ibn al el and the da di dos &".split())
 HEAD_TITLES = frozenset("president minister chancellor king queen prince princess sheikh emir general gen. colonel "
                         "col. lieutenant commander admiral mr mr. mrs mrs. ms ms. dr dr. prof. professor senator "
@@ -31,7 +31,7 @@ HEAD_TITLES = frozenset("president minister chancellor king queen prince princes
                         "leader sir lord lady analyst officer sergeant captain capt. marshal commissioner "
                         "executive founder co-founder".split())
 TITLE_WORDS = TITLES | HEAD_TITLES | frozenset("chief operating financial technology senior vice executive "
-                                               "managing general deputy assistant head".split())
+                                               "managing general deputy assistant head majority minority".split())
 CORPORATE_SUFFIX = frozenset("inc inc. corp corp. ltd ltd. plc n.v. nv s.a. sa ag llc gmbh co.".split())
 EVENT_WORDS = frozenset("show games conference summit award awards prize festival expo fair week day act bill "
                         "treaty agreement accord plan program programme index cup olympics championship "
@@ -59,6 +59,8 @@ COMMON = FUNCTION_WORDS | frozenset(
     "asked talks overall indeed instead together elsewhere first second third finally additionally moreover "
     "separately similarly currently recently already yes oh dear please thanks image photo video file caption "
     "just shares sales profits revenue".split())
+CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iPhone": a product
+PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 NUMBER_AFTER = re.compile(r"\s+\d")
 LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
 INNER_CAPITAL = re.compile(rf"(?<=[\w,;] )(?:{_PARTICLE}-)?[A-Z][\w-]+")
@@ -216,9 +218,10 @@ def _classify(tokens: list[str], title: list[str], before: str, after: str, init
 def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
     tokens = [strip_possessive(t) if i == len(tokens) - 1 else t for i, t in enumerate(tokens)]
     tokens = [MODIFIER.sub("", t) if i == len(tokens) - 1 else t for i, t in enumerate(tokens)]
+    tokens = [t[:-1] if PLURAL_ACRONYM.fullmatch(t) else t for t in tokens]
     while len(tokens) > 1 and MODIFIER.search(tokens[0]):
         tokens = tokens[1:]
-    digit = next((i for i, t in enumerate(tokens) if re.search(r"\d", t)), None)
+    digit = next((i for i, t in enumerate(tokens) if re.search(r"\d", t) or CAMEL.match(t)), None)
     if digit is not None:
         tokens = tokens[:digit]
         while tokens and tokens[-1].lower() in ("flight", "model", "type", "series"):
@@ -315,7 +318,8 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
             continue
         if all(r in GOVERNMENT_WORDS or r in ("ministry", "armed") for r in rest):
             return [_Mention(head, "state", index, state=table[head].name, alias=name)]
-        if 2 <= len(rest) <= 3 and _kind(tokens[length:]) == "person":
+        # "U.S. Jobs": an abbreviation may hide a sentence end before a surname.
+        if (2 <= len(rest) <= 3 and _kind(tokens[length:]) == "person") or (head.endswith(".") and len(rest) == 1 and rest[0] not in COMMON):
             return [_Mention(head, "state", index, state=table[head].name),
                     _Mention(" ".join(tokens[length:]), "person", index)]
     return None
