@@ -42,6 +42,11 @@ def build(settings: Settings, strict: bool = False) -> BuildReport:
 
     A bad source is reported and skipped; with ``strict`` any problem stops
     the build before anything is written."""
+    with write.locked(settings.site_dir):
+        return _build(settings, strict)
+
+
+def _build(settings: Settings, strict: bool) -> BuildReport:
     started = time.perf_counter()
     problems: list[Problem] = []
     registry = _registry(settings, problems)

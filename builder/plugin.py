@@ -40,8 +40,12 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
 
     def on_pre_build(self, config) -> None:
         try:
-            report = pipeline.build(self.settings)
-        except (pipeline.BuildFailed, WriteError) as error:
+            report = pipeline.build(self.settings, strict=bool(config.strict))
+        except pipeline.BuildFailed as error:
+            for problem in error.problems:
+                log.error("%s", problem)
+            raise PluginError(f"briefs: {error}") from None
+        except WriteError as error:
             raise PluginError(f"briefs: {error}") from None
         for problem in report.problems:
             log.warning("%s", problem)  # --strict makes MkDocs fail on these

@@ -1,25 +1,36 @@
 """Write generated pages into the output folder, which the builder owns.
 
-Pages are staged in a temporary folder beside the output and then moved in,
-each file replaced atomically and only when its bytes changed, so a second
-build of the same sources touches nothing. A manifest lists what the builder
-wrote; only files it lists are ever removed, so a page written by hand beside
-the generated ones is never modified or deleted.
+The whole new folder is put together in a staging folder beside it (unchanged
+files hard-linked, so they keep their bytes and mtime; files the builder did
+not write carried over as they are) and then swapped in with two renames.
+A build that fails or is killed before the swap leaves the output folder as it
+was; one killed between the two renames is put back by the next build. A
+manifest lists what the builder wrote: a page written by hand beside the
+generated ones is never modified or deleted, and a generated page that would
+overwrite one stops the build. A lock keeps two builds from writing at once.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
-import logging
 import os
-import tempfile
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from .model import Page
 
 MANIFEST = ".briefs-manifest.json"
-log = logging.getLogger("builder.write")
+PREVIOUS = ".briefs-previous"
+STAGING = ".briefs-staging-"
+LOCK = ".briefs.lock"
+LOCK_WAIT = 120.0
 
 
 class WriteError(Exception):
@@ -33,32 +44,114 @@ class Outcome:
     removed: int
 
 
+@contextmanager
+def locked(folder: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold the site's build lock; wait up to ``wait`` seconds for another build."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK, "a+b") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
+                    raise WriteError(f"{folder / LOCK}: another build has held the lock for {wait:.0f}s — "
+                                     "wait for it to finish, or stop it") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def publish(pages: tuple[Page, ...], output: Path) -> Outcome:
     """Make ``output`` hold exactly ``pages`` among the files the builder owns."""
     _check_paths(pages)
+    recover(output)
     previous = _manifest(output)
     clashes = [p.path for p in pages if (output / p.path).exists() and p.path not in previous]
     if clashes:
         raise WriteError(f"{output / clashes[0]}: exists and was not written by the builder — "
                          "move it, or set another `output` folder for the briefs")
-    output.mkdir(parents=True, exist_ok=True)
-    changed = [p for p in pages if _differs(output / p.path, p.text)]
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".briefs-staging-") as staging:
-        for page in changed:
-            target = Path(staging) / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page.text, encoding="utf-8", newline="\n")
-        for page in changed:
-            destination = output / page.path
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(Path(staging) / page.path, destination)
     current = {p.path for p in pages}
-    stale = sorted(previous - current)
-    for path in stale:
-        (output / path).unlink(missing_ok=True)
-        _remove_empty_parents(output / path, output)
-    _write_manifest(output, sorted(current))
+    changed = [p for p in pages if _differs(output / p.path, p.text)]
+    stale = sorted(p for p in previous - current if (output / p).exists())
+    if not changed and not stale and (output / MANIFEST).is_file() and _manifest(output) == current:
+        return Outcome(0, len(pages), 0)
+    staging = output.parent / f"{STAGING}{uuid.uuid4().hex[:8]}"
+    try:
+        _stage(staging, output, pages, changed, previous)
+        _swap(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return Outcome(len(changed), len(pages) - len(changed), len(stale))
+
+
+def _stage(staging: Path, output: Path, pages: tuple[Page, ...], changed: list[Page], previous: set[str]) -> None:
+    """The complete new output folder, built beside the old one."""
+    staging.mkdir(parents=True)
+    fresh = {p.path for p in changed}
+    for page in pages:
+        target = staging / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if page.path in fresh:
+            target.write_text(page.text, encoding="utf-8", newline="\n")
+        else:
+            _link(output / page.path, target)
+    for path in _hand_written(output, previous):
+        target = staging / path
+        if (output / path).is_dir() and not (output / path).is_symlink():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link(output / path, target)
+    text = json.dumps({"generated_by": "briefs", "files": sorted(p.path for p in pages)}, indent=1) + "\n"
+    (staging / MANIFEST).write_text(text, encoding="utf-8")
+
+
+def _link(source: Path, target: Path) -> None:
+    """The same file under a second name (bytes and mtime kept); a copy where links fail."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _hand_written(output: Path, previous: set[str]) -> list[str]:
+    """Files, links and folders in the output folder that the builder did not write."""
+    if not output.is_dir():
+        return []
+    found = []
+    for path in sorted(output.rglob("*")):
+        relative = path.relative_to(output).as_posix()
+        if relative not in previous and relative != MANIFEST and not (path.is_dir() and _holds_generated(relative, previous)):
+            found.append(relative)
+    return found
+
+
+def _holds_generated(folder: str, previous: set[str]) -> bool:
+    return any(p.startswith(folder + "/") for p in previous)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Replace ``output`` by ``staging``: two renames, undone by recover() if cut short."""
+    previous = output.parent / f"{PREVIOUS}-{output.name}"
+    shutil.rmtree(previous, ignore_errors=True)
+    if output.exists():
+        os.rename(output, previous)
+    os.rename(staging, output)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def recover(output: Path) -> None:
+    """Finish or undo a swap that a killed build left half done, and drop its leftovers."""
+    previous = output.parent / f"{PREVIOUS}-{output.name}"
+    if previous.exists() and not output.exists():
+        os.rename(previous, output)
+    shutil.rmtree(previous, ignore_errors=True)
+    for leftover in output.parent.glob(f"{STAGING}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _check_paths(pages: tuple[Page, ...]) -> None:
@@ -86,26 +179,8 @@ def _manifest(output: Path) -> set[str]:
     return {f for f in files if isinstance(f, str) and _inside(f)}
 
 
-def _write_manifest(output: Path, files: list[str]) -> None:
-    text = json.dumps({"generated_by": "briefs", "files": files}, indent=1) + "\n"
-    if _differs(output / MANIFEST, text):
-        temporary = output / (MANIFEST + ".tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, output / MANIFEST)
-
-
 def _differs(path: Path, text: str) -> bool:
     try:
         return path.read_bytes() != text.encode("utf-8")
     except FileNotFoundError:
         return True
-
-
-def _remove_empty_parents(path: Path, stop: Path) -> None:
-    for parent in path.parents:
-        if parent == stop or not parent.is_relative_to(stop):
-            break
-        try:
-            parent.rmdir()
-        except OSError:
-            break
