@@ -39,9 +39,13 @@ def source_files(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 
 
-def read_source(path: Path, root: Path | None = None) -> Source:
-    """Read one article; ``root`` makes the recorded path relative to it."""
+def read_source(path: Path, root: Path | None = None, confine: Path | None = None) -> Source:
+    """Read one article; ``root`` makes the recorded path relative to it, and a
+    file (or link) that resolves outside ``confine`` is refused."""
     name = path.relative_to(root).as_posix() if root else path.as_posix()
+    if confine is not None and not path.resolve().is_relative_to(confine.resolve()):
+        raise SourceError(Problem(name, f"is a link to a file outside {confine.name}/: not read",
+                                  "copy the article into the folder instead of linking to it"))
     read = READERS.get(path.suffix.lower().lstrip("."))
     if read is None:
         raise SourceError(Problem(name, f"unsupported file type '{path.suffix}'", "use .txt, .md or .html"))

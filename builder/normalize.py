@@ -77,7 +77,7 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in BOUNDARY.finditer(paragraph):
         stop = match.start()
-        word = WORD_BEFORE.search(paragraph, 0, stop + 1)
+        word = WORD_BEFORE.search(paragraph[max(0, stop - 40):stop + 1])
         token = word.group(1).rstrip(".").lower().lstrip("\"'“‘(") if word else ""
         if paragraph[stop] == "." and (token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())):
             continue
@@ -86,4 +86,20 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
         start = match.end()
     if start < len(paragraph):
         spans.append((start, len(paragraph.rstrip())))
-    return [(s, e) for s, e in spans if paragraph[s:e].strip()]
+    return [piece for s, e in spans if paragraph[s:e].strip() for piece in _bounded(paragraph, s, e)]
+
+
+MAX_SENTENCE = 1500
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A run-on "sentence" (a pasted table, a line of megabytes) cut at spaces
+    into pieces of at most MAX_SENTENCE characters, so later stages stay linear."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        pieces.append((start, cut))
+        start = cut + 1 if text[cut:cut + 1] == " " else cut
+    pieces.append((start, end))
+    return pieces

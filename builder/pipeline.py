@@ -81,7 +81,7 @@ def _registry(settings: Settings, problems: list[Problem]):
 
 def _article(path: Path, settings: Settings, registry, problems: list[Problem]) -> Article | None:
     try:
-        source = ingest.read_source(path, settings.site_dir)
+        source = ingest.read_source(path, settings.site_dir, confine=settings.sources_path)
         problems.extend(source.warnings)
         document = normalize.clean(source)
         if not document.sentences:

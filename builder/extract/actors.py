@@ -13,6 +13,7 @@ that are only settings ("in Azerbaijan", "Golan Heights") are left out.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..model import Actor, Citation, Sentence
@@ -87,19 +88,6 @@ class _Entity:
     names: list[str]
     mentions: list[_Mention] = field(default_factory=list)
     description: str = ""
-    keys: set[str] = field(default_factory=set)    # _key of each name
-    cores: set[str] = field(default_factory=set)   # _core of each name
-
-    def __post_init__(self) -> None:
-        for name in self.names:
-            self.keys.add(_key(name))
-            self.cores.add(_core(name))
-
-    def add_name(self, name: str) -> None:
-        if name and name not in self.names:
-            self.names.append(name)
-            self.keys.add(_key(name))
-            self.cores.add(_core(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,26 +339,28 @@ def _kind(tokens: list[str]) -> str:
 
 def _fold(mentions: list[_Mention], registry: tuple[RegistryEntry, ...]) -> list[_Entity]:
     """One entity per actor: longer names first, so short forms fold into them."""
-    entities: list[_Entity] = []
+    index = _Index()
     ordered = sorted(range(len(mentions)), key=lambda i: (-len(mentions[i].surface.split()), i))
     for i in ordered:
         mention = mentions[i]
         if mention.kind == "place":
             continue
-        entity = _match(mention, entities, registry)
+        entity = index.match(mention, registry)
         if entity is None:
             entity = _new_entity(mention, registry)
-            entities.append(entity)
+            index.add(entity)
         entity.mentions.append(mention)
         if mention.kind == "person" and entity.kind != "person" and not entity.description and not mention.state \
                 and not mention.surface.isupper():
             entity.kind = "person"
         elif mention.kind == "organization" and mention.surface.replace(".", "").isupper() and entity.kind == "person":
             entity.kind = "organization"  # an acronym names an organisation, not a person
-        entity.add_name(mention.surface)
-        entity.add_name(mention.alias)
-    first = {id(e): min(m.sentence for m in e.mentions) for e in entities}
-    return sorted(entities, key=lambda e: (first[id(e)], e.name))
+        for name in (mention.surface, mention.alias):
+            if name and name not in entity.names:
+                entity.names.append(name)
+                index.add_name(entity, name)
+    first = {id(e): min(m.sentence for m in e.mentions) for e in index.entities}
+    return sorted(index.entities, key=lambda e: (first[id(e)], e.name))
 
 
 def _new_entity(mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Entity:
@@ -391,8 +381,6 @@ def _key(name: str) -> str:
 
 GENERIC_TAIL = CORPORATE_SUFFIX | frozenset("group holdings company corporation incorporated limited international "
                                             "airlines airways motor motors".split())
-
-
 GENERIC_WORDS = frozenset(w.strip(".") for w in GENERIC_TAIL)
 
 
@@ -404,50 +392,72 @@ def _core(name: str) -> str:
     return _key(" ".join(tokens))
 
 
-def _match(mention: _Mention, entities: list[_Entity], registry: tuple[RegistryEntry, ...]) -> _Entity | None:
-    surface = mention.surface
-    for entity in entities:
-        if mention.state and entity.kind == "state" and entity.name == mention.state:
+class _Index:
+    """The entities found so far, looked up by every form a later mention may take."""
+
+    def __init__(self) -> None:
+        self.entities: list[_Entity] = []
+        self.exact: dict[str, _Entity] = {}     # _key of a name
+        self.core: dict[str, _Entity] = {}      # _core of a name, not of states
+        self.forms: dict[str, dict[str, list[_Entity]]] = defaultdict(lambda: defaultdict(list))
+
+    def add(self, entity: _Entity) -> None:
+        self.entities.append(entity)
+        for name in entity.names:
+            self.add_name(entity, name)
+
+    def add_name(self, entity: _Entity, name: str) -> None:
+        self.exact.setdefault(_key(name), entity)
+        if entity.kind == "state":
+            return
+        self.core.setdefault(_core(name), entity)
+        tokens = name.split()
+        forms = {"initials": _initials(name), "token": [t.replace(".", "") for t in tokens]}
+        if len(tokens) > 1:
+            forms["surname"] = [_key(tokens[-1])]
+            forms["first"] = [tokens[0]]
+            forms["tail"] = [" ".join(tokens[i:]) for i in range(1, len(tokens))]
+        for form, values in forms.items():
+            for value in values:
+                found = self.forms[form][value]
+                if entity not in found:
+                    found.append(entity)
+
+    def match(self, mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Entity | None:
+        surface = mention.surface
+        if mention.state:
+            return self.exact.get(_key(mention.state))
+        entity = self.exact.get(_key(surface)) or self.core.get(_core(surface))
+        if entity is not None:
             return entity
-        if surface in entity.names or _key(surface) in entity.keys:
-            return entity
-        if entity.kind != "state" and not mention.state and _core(surface) in entity.cores:
-            return entity
-    for entry in registry:
-        if surface == entry.name or surface in entry.aliases:
-            return next((e for e in entities if e.name == entry.name), None)
-    if mention.state:
+        for entry in registry:
+            if surface == entry.name or surface in entry.aliases:
+                return self.exact.get(_key(entry.name))
+        return self._short_form(surface)
+
+    def _short_form(self, surface: str) -> _Entity | None:
+        """An acronym ("EADS"), a surname ("Assad"), a first word ("Lockheed"),
+        or the tail of a longer name ("Air Force"), when only one entity fits."""
+        if _is_acronym(surface):
+            tries = [("initials", surface.replace(".", "")), ("token", surface.replace(".", ""))]
+        elif " " in surface:
+            tries = [("tail", surface)]
+        else:
+            tries = [("surname", _key(surface)), ("first", surface)]
+        for form, value in tries:
+            found = [e for e in self.forms[form].get(value, ()) if e.kind != "state"]
+            if form == "surname":
+                found = [e for e in found if e.kind == "person"]
+            if form == "tail":
+                found = [e for e in found if e.kind != "person"]
+            if len(found) == 1:
+                return found[0]
         return None
-    tests = (_abbreviates, _contains_acronym) if _is_acronym(surface) else (_short_form, _first_word, _tail)
-    for test in tests:
-        candidates = [e for e in entities if e.kind != "state" and test(surface, e)]
-        if len(candidates) == 1:
-            return candidates[0]
-    return None
 
 
 def _is_acronym(surface: str) -> bool:
     letters = surface.replace(".", "")
     return letters.isupper() and len(letters) >= 2 and " " not in surface
-
-
-def _abbreviates(surface: str, entity: _Entity) -> bool:
-    """"EADS" for the European Aeronautic Defence and Space Company."""
-    return any(surface.replace(".", "") in _initials(n) for n in entity.names)
-
-
-def _contains_acronym(surface: str, entity: _Entity) -> bool:
-    """"GM" for "GM Europe" when nothing else is abbreviated "GM"."""
-    return any(surface.replace(".", "") in n.replace(".", "").split() for n in entity.names)
-
-
-def _short_form(surface: str, entity: _Entity) -> bool:
-    """A surname for a person: "Assad" for Bashar al-Assad."""
-    if " " in surface:
-        return False
-    if entity.kind == "person":
-        return any(_key(surface) == _key(n.split()[-1]) for n in entity.names if " " in n)
-    return False
 
 
 def _initials(name: str) -> tuple[str, ...]:
@@ -456,16 +466,6 @@ def _initials(name: str) -> tuple[str, ...]:
     full = "".join(t[0] for t in words)
     trimmed = "".join(t[0] for t in words[:-1]) if words and words[-1].lower().strip(".") in ORG_WORDS else full
     return (full, trimmed)
-
-
-def _first_word(surface: str, entity: _Entity) -> bool:
-    """"Lockheed" for Lockheed Martin, "Steve" for Steve Jobs."""
-    return " " not in surface and any(n.split()[0] == surface for n in entity.names if " " in n)
-
-
-def _tail(surface: str, entity: _Entity) -> bool:
-    """"Air Force" for the United States Air Force."""
-    return " " in surface and any(n.endswith(" " + surface) for n in entity.names) and entity.kind != "person"
 
 
 def _only_a_label(entity: _Entity) -> bool:
