@@ -1,49 +1,206 @@
-"""Articles -> briefs: one brief per article for now, with slugs made unique
-and tags made safe to use as labels."""
+"""Articles -> briefs.
+
+Articles join a brief by region (and by `brief`, a topic within a region);
+with ``group: article`` each article is its own brief. Within a brief every
+source is folded into one background, one actor list, one timeline and one
+list of open questions, each line citing every source that supports it:
+near-duplicate sentences are merged, the same event reported twice is shown
+once (and conflicting dates side by side), and a question that a later source
+settles is marked answered.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections import defaultdict
+from dataclasses import replace
+from typing import Callable, Iterable, TypeVar
 
-from .model import Article, Brief, Event, Problem
-from .render import region_slug
+from .extract import slugify
+from .extract.questions import cue
+from .model import Actor, Article, Brief, Citation, Event, Problem, Question, Statement
 
+T = TypeVar("T")
 TAG = re.compile(r"[^\w\s-]+")
+SAME_TEXT = 0.6      # word-overlap above which two sentences say the same thing
+SAME_EVENT = 0.35    # ... above which two sentences dated alike report one event
+ANSWERS = 0.25       # share of a question's words that a later settled sentence must repeat to answer it
+STOPWORDS = frozenset(
+    "a an the and or but of to in on at by for with from as is are was were be been has have had it its this that "
+    "these those their they he she his her which who will would said says also after before over into than then "
+    "there not no more most new its on". split())
+SETTLING = re.compile(r"\b(?:agreed|accepted|approved|rejected|signed|announced|confirmed|decided|joined|completed|"
+                      r"took place|held|ended|dropped|launched|opened|refused|declined|withdrew|resumed)\b", re.IGNORECASE)
 
 
-def briefs(articles: list[Article]) -> tuple[tuple[Brief, ...], list[Problem]]:
-    """A brief per article, in source order; duplicate slugs get a suffix and a warning."""
+def briefs(articles: list[Article], group: str = "region") -> tuple[tuple[Brief, ...], list[Problem]]:
+    """The briefs of the site, in a stable order, and problems found on the way."""
     problems: list[Problem] = []
+    groups: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    for article in sorted(articles, key=lambda a: a.source):
+        key = (article.region, article.source if group == "article" else article.brief)
+        groups[key].append(article)
     taken: dict[tuple[str, str], str] = {}
     made = []
-    for article in sorted(articles, key=lambda a: a.source):
-        slug = _unique(article, taken, problems)
-        made.append(Brief(slug=slug, region=article.region, title=article.title, published=article.published,
-                          tags=_tags(article.tags), articles=(article,), summary=article.summary,
-                          background=article.background, actors=article.actors, timeline=chronological(article.timeline),
-                          open_questions=article.open_questions))
+    for (region, topic), members in sorted(groups.items()):
+        members = newest_first(members)
+        base = members[0].slug if group == "article" else slugify(topic or region)
+        slug = _unique(base, region, members[0].source, taken, problems)
+        made.append(_brief(slug, region, "" if group == "article" else topic, members))
     return tuple(made), problems
 
 
-def chronological(events: tuple[Event, ...]) -> tuple[Event, ...]:
-    """Dated events by date (a month before its days), undated last in source order."""
-    return tuple(sorted(events, key=lambda e: (e.date is None, e.date or "")))
+def newest_first(articles: Iterable[Article]) -> list[Article]:
+    """The newest article first, undated ones last, ties by source path."""
+    by_source = sorted(articles, key=lambda a: a.source)
+    return sorted(by_source, key=lambda a: a.published or dt.date.min, reverse=True)
 
 
-def _unique(article: Article, taken: dict[tuple[str, str], str], problems: list[Problem]) -> str:
-    region = region_slug(article.region)
-    slug, number = article.slug, 1
-    while (region, slug) in taken or slug == "index":
+def _brief(slug: str, region: str, topic: str, members: list[Article]) -> Brief:
+    newest = members[0]
+    oldest_first = members[::-1]
+    single = len(members) == 1
+    title = newest.title if single else (f"{region}: {topic}" if topic else region)
+    return Brief(
+        slug=slug, region=region, title=title, published=newest.published,
+        tags=_tags(t for a in members for t in a.tags), articles=tuple(members),
+        summary=newest.summary,
+        background=merge_statements([s for a in oldest_first for s in a.background]),
+        actors=merge_actors(oldest_first),
+        timeline=merge_timeline([e for a in oldest_first for e in a.timeline]),
+        open_questions=merge_questions(oldest_first),
+        topic=topic,
+    )
+
+
+# --- similarity -----------------------------------------------------------------
+
+
+def words(text: str) -> frozenset[str]:
+    """Content words of a sentence, for comparing two sentences."""
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS and len(w) > 1)
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard overlap of two word sets."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _merge(items: list[T], same: Callable[[T, T], bool], combine: Callable[[T, T], T]) -> list[T]:
+    """Fold each item into the first earlier one it is the same as."""
+    merged: list[T] = []
+    for item in items:
+        index = next((i for i, kept in enumerate(merged) if same(kept, item)), None)
+        if index is None:
+            merged.append(item)
+        else:
+            merged[index] = combine(merged[index], item)
+    return merged
+
+
+def _cite(first: tuple[Citation, ...], more: tuple[Citation, ...]) -> tuple[Citation, ...]:
+    return first + tuple(c for c in more if c not in first)
+
+
+# --- sections ---------------------------------------------------------------------
+
+
+def merge_statements(statements: list[Statement]) -> tuple[Statement, ...]:
+    """Background lines, near-duplicates merged (the first wording kept, all sources cited)."""
+    return tuple(_merge(statements, lambda a, b: overlap(words(a.text), words(b.text)) >= SAME_TEXT,
+                        lambda a, b: replace(a, citations=_cite(a.citations, b.citations))))
+
+
+def merge_actors(articles: list[Article]) -> tuple[Actor, ...]:
+    """One actor per canonical name across the articles, aliases pooled, the
+    newest article's role kept."""
+    merged: list[Actor] = []
+    by_name: dict[str, int] = {}
+    for article in articles:
+        for actor in article.actors:
+            names = [_name_key(n) for n in (actor.name, *actor.aliases)]
+            index = next((by_name[n] for n in names if n in by_name), None)
+            if index is None:
+                by_name.update({n: len(merged) for n in names if n not in by_name})
+                merged.append(replace(actor, citations=actor.citations[:1]))
+                continue
+            by_name.update({n: index for n in names if n not in by_name})
+            kept = merged[index]
+            aliases = tuple(sorted(({*kept.aliases, *actor.aliases, actor.name} - {kept.name}), key=str.lower))
+            merged[index] = replace(kept, role=actor.role or kept.role, aliases=aliases,
+                                    mentions=kept.mentions + actor.mentions,
+                                    citations=_cite(kept.citations, actor.citations[:1]))
+    return tuple(sorted(merged, key=lambda a: (-a.mentions, a.name)))
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[’'.]", "", name.lower())
+
+
+def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
+    """One entry per event: the same date and much the same sentence is one
+    event citing each source; the same sentence with another date keeps both
+    dates side by side. Dated entries by date, undated last in source order."""
+    def same(a: Event, b: Event) -> bool:
+        likeness = overlap(words(a.event), words(b.event))
+        if a.date and a.date == b.date:
+            return likeness >= SAME_EVENT
+        return bool(a.date and b.date) and likeness >= SAME_TEXT
+
+    def combine(a: Event, b: Event) -> Event:
+        citations = _cite(a.citations, b.citations)
+        if b.date == a.date or any(b.date == d for d, _ in a.other_dates):
+            return replace(a, citations=citations)
+        return replace(a, citations=citations, other_dates=a.other_dates + ((b.date, b.citation),))
+
+    merged = _merge(events, same, combine)
+    return tuple(sorted(merged, key=lambda e: (e.date is None, e.date or "")))
+
+
+def merge_questions(articles: list[Article]) -> tuple[Question, ...]:
+    """Questions of every article, near-duplicates merged, each marked answered
+    when a later article states a settled fact about the same thing."""
+    merged = _merge([q for a in articles for q in a.open_questions],
+                    lambda a, b: a.question == b.question or overlap(words(a.citation.text), words(b.citation.text)) >= SAME_TEXT,
+                    lambda a, b: replace(a, citations=_cite(a.citations, b.citations)))
+    order = {a.source: i for i, a in enumerate(articles)}
+    return tuple(_answered(q, articles[order.get(q.citation.source, -1) + 1:]) for q in merged)
+
+
+def _answered(question: Question, later: list[Article]) -> Question:
+    """An editor's question stays open until the editor says otherwise; one
+    drawn from a sentence is answered by a later settled sentence that repeats
+    enough of its words."""
+    if question.citation.sentence is None:
+        return question
+    asked = words(question.citation.text)
+    for article in later:
+        for index, sentence in enumerate(article.sentences):
+            shared = asked & words(sentence)
+            if len(shared) >= 3 and len(shared) / len(asked) >= ANSWERS and SETTLING.search(sentence) \
+                    and cue(sentence) is None:
+                return replace(question, answered_by=Citation(article.source, index, sentence))
+    return question
+
+
+# --- names --------------------------------------------------------------------------
+
+
+def _unique(slug: str, region: str, source: str, taken: dict[tuple[str, str], str], problems: list[Problem]) -> str:
+    region_key = slugify(region)
+    unique, number = slug, 1
+    while (region_key, unique) in taken or unique == "index":
         number += 1
-        slug = f"{article.slug}-{number}"
-    if slug != article.slug:
-        first = taken.get((region, article.slug), "the region index")
-        problems.append(Problem(article.source, f"slug '{article.slug}' is already used by {first}; published as '{slug}'",
+        unique = f"{slug}-{number}"
+    if unique != slug:
+        first = taken.get((region_key, slug), "the region index")
+        problems.append(Problem(source, f"slug '{slug}' is already used by {first}; published as '{unique}'",
                                 "give one of them a distinct `slug:` in its front matter", None, "warning"))
-    taken[(region, slug)] = article.source
-    return slug
+    taken[(region_key, unique)] = source
+    return unique
 
 
-def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+def _tags(tags: Iterable[str]) -> tuple[str, ...]:
     cleaned = (" ".join(TAG.sub(" ", t).split())[:40] for t in tags)
     return tuple(dict.fromkeys(t for t in cleaned if t))

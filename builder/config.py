@@ -31,6 +31,8 @@ class Settings:
     """Optional actor registry: canonical names, aliases, kinds, descriptions."""
     default_region: str = "Unsorted"
     """Region of an article that names none and in which no state dominates."""
+    group: str = "region"
+    """"region": one brief per region (and per `brief:` topic in it); "article": one per article."""
 
     @property
     def sources_path(self) -> Path:
@@ -64,6 +66,8 @@ def settings_from(site_dir: Path, options: Mapping[str, Any], docs_dir: str = "d
             errors.append(f"Config value 'briefs.{key}': expected a non-empty string, got {value!r}")
         else:
             values[key] = value
+    if values.get("group", "region") not in ("region", "article"):
+        errors.append(f"Config value 'briefs.group': {values['group']!r} is not 'region' or 'article'")
     output = PurePosixPath(values.get("output", DEFAULTS["output"]))
     if output.is_absolute() or ".." in output.parts or str(output) in (".", ""):
         errors.append(f"Config value 'briefs.output': {output} must be a folder inside docs_dir, such as 'briefs'")

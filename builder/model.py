@@ -92,28 +92,40 @@ class TemporalExpression:
     sentence: int
 
 
+class _Cited:
+    """Items cite one source sentence in an article, several once merged."""
+
+    __slots__ = ()
+
+    @property
+    def citation(self) -> Citation:
+        return self.citations[0]
+
+
 @dataclass(frozen=True, slots=True)
-class Event:
+class Event(_Cited):
     date: str | None          # "YYYY" | "YYYY-MM" | "YYYY-MM-DD" | None when unresolved
     precision: str | None     # "year" | "month" | "day" | None
     status: str               # "occurred" | "scheduled" | "ongoing"
     event: str                # what happened, from the sentence
     text: str                 # the date expression as written
-    citation: Citation
+    citations: tuple[Citation, ...]
+    other_dates: tuple[tuple[str, Citation], ...] = ()  # what other sources say the date was
 
 
 @dataclass(frozen=True, slots=True)
-class Question:
+class Question(_Cited):
     question: str
-    citation: Citation
+    citations: tuple[Citation, ...]
+    answered_by: Citation | None = None  # a later source's sentence that settles it
 
 
 @dataclass(frozen=True, slots=True)
-class Statement:
+class Statement(_Cited):
     """A sentence of the summary or the background."""
 
     text: str
-    citation: Citation
+    citations: tuple[Citation, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +147,8 @@ class Article:
     temporal_expressions: tuple[TemporalExpression, ...]
     open_questions: tuple[Question, ...]
     words: int = 0
+    sentences: tuple[str, ...] = ()   # the cleaned text, to find later answers to questions
+    brief: str = ""                   # the topic within the region, from front matter
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +166,8 @@ class Brief:
     actors: tuple[Actor, ...]
     timeline: tuple[Event, ...]
     open_questions: tuple[Question, ...]
+    topic: str = ""
+    new: tuple[str, ...] = ()          # lines added since the previous build of the site
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,7 @@ def _build(settings: Settings, strict: bool) -> BuildReport:
     problems: list[Problem] = []
     registry = _registry(settings, problems)
     articles = [a for a in (_article(p, settings, registry, problems) for p in _sources(settings, problems)) if a]
-    briefs, assembly_problems = assemble.briefs(articles)
+    briefs, assembly_problems = assemble.briefs(articles, settings.group)
     problems += assembly_problems
     if strict and problems:
         raise BuildFailed(tuple(problems), f"{len(problems)} problem(s) in the sources; nothing written (--strict)")

@@ -25,6 +25,7 @@ class BriefsConfig(Config):
     templates = config_options.Type(str, default=DEFAULTS["templates"])
     registry = config_options.Type(str, default=DEFAULTS["registry"])
     default_region = config_options.Type(str, default=DEFAULTS["default_region"])
+    group = config_options.Choice(("region", "article"), default=DEFAULTS["group"])
 
 
 class BriefsPlugin(BasePlugin[BriefsConfig]):

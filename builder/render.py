@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from markupsafe import Markup
 
 from .config import Settings
 from .extract import slugify
-from .model import Brief, Citation, Page
+from .model import Brief, Citation, Event, Page, Question
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;", "^": "&#94;", "=": "&#61;",
              "$": "&#36;", "@": "&#64;", ":": "&#58;", "%": "&#37;"}
@@ -104,7 +105,7 @@ class Note:
 
 class Notes:
     """Footnote numbers for a brief's citations, in order of first use;
-    calling it with a citation gives the footnote mark."""
+    calling it with an item's citations gives their footnote marks."""
 
     def __init__(self, brief: Brief):
         ordered: dict[tuple[str, int | None, str], Citation] = {}
@@ -113,61 +114,160 @@ class Notes:
         self._numbers = {key: number for number, key in enumerate(ordered, 1)}
         self.notes = tuple(Note(number, citation) for number, citation in enumerate(ordered.values(), 1))
 
-    def __call__(self, citation: Citation) -> Markup:
-        return Markup(f"[^{self._numbers[_key(citation)]}]")
+    def __call__(self, *citations: Citation | tuple[Citation, ...] | None) -> Markup:
+        flat = [c for item in citations if item for c in (item if isinstance(item, tuple) else (item,))]
+        return Markup("".join(f"[^{self._numbers[_key(c)]}]" for c in flat))
 
 
 def _citations(brief: Brief) -> Iterable[Citation]:
-    yield from (s.citation for s in (*brief.summary, *brief.background))
-    yield from (c for a in brief.actors for c in a.citations[:1])
-    yield from (i.citation for i in (*brief.timeline, *brief.open_questions))
+    for item in (*brief.summary, *brief.background):
+        yield from item.citations
+    for actor in brief.actors:
+        yield from actor.citations
+    for event in brief.timeline:
+        yield from event.citations
+        yield from (c for _, c in event.other_dates)
+    for question in brief.open_questions:
+        yield from question.citations
+        if question.answered_by:
+            yield question.answered_by
 
 
 def _key(citation: Citation) -> tuple[str, int | None, str]:
     return (citation.source, citation.sentence, citation.text)
 
 
+@dataclass(frozen=True, slots=True)
+class SiteMap:
+    """Where each generated page lives, for links between them."""
+
+    briefs: dict[str, str]        # brief slug key -> path
+    actors: dict[str, str]        # actor name -> path
+    regions: dict[str, str]       # region -> folder
+
+    def brief(self, brief: Brief) -> str:
+        return self.briefs[_brief_key(brief)]
+
+    def actor(self, name: str) -> str:
+        return self.actors[name]
+
+    def region(self, region: str) -> str:
+        return f"{self.regions[region]}/index.md"
+
+    def relative(self, source: str, target: str) -> str:
+        """A link from page ``source`` to page ``target``, both under the output folder."""
+        return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def _brief_key(brief: Brief) -> str:
+    return f"{brief.region}\0{brief.slug}"
+
+
+def site_map(briefs: tuple[Brief, ...]) -> SiteMap:
+    """Unique paths: two names with the same slug get -2, -3 in sorted order."""
+    reserved = {"actors", "index", "tags", "timeline", "sources"}
+    regions = _unique_slugs(sorted({b.region for b in briefs}), reserved)
+    actors = {name: f"actors/{slug}.md" for name, slug in
+              _unique_slugs(sorted({a.name for b in briefs for a in b.actors}), {"index"}).items()}
+    return SiteMap({_brief_key(b): f"{regions[b.region]}/{b.slug}.md" for b in briefs}, actors, regions)
+
+
+def _unique_slugs(names: list[str], reserved: set[str]) -> dict[str, str]:
+    taken = set(reserved)
+    slugs = {}
+    for name in names:
+        base = slugify(name)
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
+        slugs[name] = slug
+    return slugs
+
+
 def site(briefs: Iterable[Brief], settings: Settings) -> tuple[Page, ...]:
-    """Every generated page: one per brief, one per region, the index and tags."""
+    """Every generated page: the briefs, a page per region and per actor, the
+    timeline and sources across all briefs, the index and the tags."""
     env = environment(settings.templates_path)
     briefs = tuple(briefs)
+    links = site_map(briefs)
     regions: dict[str, list[Brief]] = defaultdict(list)
     for brief in newest_first(briefs):
         regions[brief.region].append(brief)
-    pages = [Page(brief_path(b), brief_page(b, settings.templates_path)) for b in briefs]
+    pages = [Page(links.brief(b), brief_page(b, settings.templates_path, links)) for b in briefs]
     for region, members in sorted(regions.items()):
-        pages.append(Page(f"{region_slug(region)}/index.md",
-                          _render(env, "region.md.j2", region=region, briefs=members, path=brief_name)))
-    ordered = sorted(regions.items())
-    pages.append(Page("index.md", _render(env, "index.md.j2", regions=ordered, path=brief_path,
-                                          region_path=lambda r: f"{region_slug(r)}/index.md")))
-    tags = sorted({t for b in briefs for t in b.tags})
-    pages.append(Page("tags.md", _render(env, "tags.md.j2", tags=tags)))
+        path = links.region(region)
+        pages.append(Page(path, _render(env, "region.md.j2", region=region, briefs=members,
+                                        href=lambda b, p=path: links.relative(p, links.brief(b)))))
+    pages += _actor_pages(env, briefs, links)
+    pages.append(Page("timeline.md", _render(env, "timeline.md.j2", entries=_all_events(briefs),
+                                             href=lambda b: links.relative("timeline.md", links.brief(b)))))
+    articles = [(a, b) for b in briefs for a in b.articles]
+    articles = sorted(sorted(articles, key=lambda pair: pair[0].source),
+                      key=lambda pair: pair[0].published or dt.date.min, reverse=True)
+    pages.append(Page("sources.md", _render(env, "sources.md.j2", articles=articles,
+                                            href=lambda b: links.relative("sources.md", links.brief(b)))))
+    pages.append(Page("index.md", _render(env, "index.md.j2", regions=sorted(regions.items()),
+                                          href=links.brief, region_path=links.region)))
+    pages.append(Page("tags.md", _render(env, "tags.md.j2", tags=sorted({t for b in briefs for t in b.tags}))))
     return tuple(sorted(pages, key=lambda p: p.path))
 
 
-def brief_page(brief: Brief, templates: Path) -> str:
+def _actor_pages(env: jinja2.Environment, briefs: tuple[Brief, ...], links: SiteMap) -> list[Page]:
+    appearances: dict[str, list[tuple[Brief, Any]]] = defaultdict(list)
+    for brief in newest_first(briefs):
+        for actor in brief.actors:
+            appearances[actor.name].append((brief, actor))
+    pages = []
+    for name, found in sorted(appearances.items()):
+        path = links.actor(name)
+        pages.append(Page(path, _render(env, "actor.md.j2", name=name, kind=found[0][1].kind,
+                                        aliases=sorted({x for _, a in found for x in a.aliases}, key=str.lower),
+                                        appearances=found, href=lambda b, p=path: links.relative(p, links.brief(b)))))
+    index = sorted(((name, found[0][1].kind, len(found)) for name, found in appearances.items()), key=lambda row: row[0].lower())
+    pages.append(Page("actors/index.md", _render(env, "actors.md.j2", actors=index,
+                                                 href=lambda name: links.relative("actors/index.md", links.actor(name)))))
+    return pages
+
+
+def _all_events(briefs: tuple[Brief, ...]) -> list[tuple[Any, Brief]]:
+    """Every dated event of every brief, by date."""
+    entries = [(e, b) for b in sorted(briefs, key=lambda b: (b.region, b.slug)) for e in b.timeline if e.date]
+    return sorted(entries, key=lambda pair: pair[0].date)
+
+
+def brief_page(brief: Brief, templates: Path, links: SiteMap | None = None) -> str:
+    links = links or site_map((brief,))
     notes = Notes(brief)
-    return _render(environment(templates), "brief.md.j2", brief=brief, cite=notes, notes=notes.notes)
+    here = links.brief(brief)
+    return _render(environment(templates), "brief.md.j2", brief=brief, cite=notes, notes=notes.notes,
+                   actor_href=lambda name: links.relative(here, links.actor(name)),
+                   when=lambda event: _when(event, notes), answer=lambda question: _answer(question, notes))
 
 
-def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
-    return env.get_template(name).render(**context)
+def _when(event: Event, cite: Notes) -> Markup:
+    """The date of an event; dates other sources give beside it."""
+    when = md_escape(event.date or f"{event.text} (date unresolved)")
+    others = "".join(f" / {md_escape(date)}{cite(citation)}" for date, citation in event.other_dates)
+    return Markup(when + others + (" (sources differ)" if others else ""))
+
+
+def _answer(question: Question, cite: Notes) -> Markup:
+    """Where a later source settles an open question."""
+    found = question.answered_by
+    if found is None:
+        return Markup("")
+    return Markup(f" — **answered** by {md_escape(found.source)}: “{md_escape(found.text)}”{cite(found)}")
+
+
+def _render(env: jinja2.Environment, template: str, **context: Any) -> str:
+    return env.get_template(template).render(**context)
 
 
 def newest_first(briefs: Iterable[Brief]) -> list[Brief]:
     """The newest brief first, undated ones last, ties by slug."""
-    by_slug = sorted(briefs, key=lambda b: b.slug)
+    by_slug = sorted(briefs, key=lambda b: (b.region, b.slug))
     return sorted(by_slug, key=lambda b: b.published or dt.date.min, reverse=True)
 
 
-def region_slug(region: str) -> str:
-    return slugify(region)
-
-
-def brief_name(brief: Brief) -> str:
-    return f"{brief.slug}.md"
-
-
-def brief_path(brief: Brief) -> str:
-    return f"{region_slug(brief.region)}/{brief.slug}.md"

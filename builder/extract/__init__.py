@@ -43,14 +43,16 @@ def article(document: Document, registry: tuple[RegistryEntry, ...] = (), defaul
         url=meta.get("url", ""),
         summary=summary,
         background=background_stage.background(sentences, path, expressions, published, len(summary))
-        + tuple(Statement(text, editor) for text in meta.get("background", ())),
+        + tuple(Statement(text, (editor,)) for text in meta.get("background", ())),
         actors=_merge_actors(found_actors, meta.get("actors", ()), editor),
         timeline=timeline.extract(sentences, path, expressions, published)
         + tuple(_editor_event(e, editor) for e in meta.get("events", ())),
         temporal_expressions=expressions,
         open_questions=questions_stage.extract(sentences, path)
-        + tuple(Question(q["question"], editor) for q in meta.get("questions", ())),
+        + tuple(Question(q["question"], (editor,)) for q in meta.get("questions", ())),
         words=len(document.text.split()),
+        sentences=tuple(s.text for s in sentences),
+        brief=meta.get("brief", ""),
     )
 
 
@@ -105,7 +107,7 @@ def _merge_actors(found: tuple[Actor, ...], edits: tuple[dict[str, Any], ...], e
 def _editor_event(edit: dict[str, Any], editor: Citation) -> Event:
     date = edit.get("date")
     precision = {4: "year", 7: "month", 10: "day"}.get(len(date)) if date else None
-    return Event(date, precision, edit.get("status", "occurred"), edit["event"], date or "", editor)
+    return Event(date, precision, edit.get("status", "occurred"), edit["event"], date or "", (editor,))
 
 
 def as_json(article: Article) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def extract(sentences: tuple[Sentence, ...], source: str, skip: frozenset[int] =
             continue
         kind = cue(sentence.text)
         if kind:
-            found.append(Question(ask(sentence.text, kind), Citation(source, sentence.index, sentence.text)))
+            found.append(Question(ask(sentence.text, kind), (Citation(source, sentence.index, sentence.text),)))
     return tuple(found)
 
 

@@ -26,7 +26,7 @@ def extract(sentences: tuple[Sentence, ...], source: str, expressions: tuple[Tem
         seen.add((sentence.index, date or expression.text))
         status = _status(sentence.text, date, published)
         events.append(Event(date, precision, status, _event(sentence.text), expression.text,
-                            Citation(source, sentence.index, sentence.text)))
+                            (Citation(source, sentence.index, sentence.text),)))
     return tuple(events)
 
 
