@@ -127,7 +127,7 @@ def merge_actors(articles: list[Article]) -> tuple[Actor, ...]:
                 continue
             by_name.update({n: index for n in names if n not in by_name})
             kept = merged[index]
-            aliases = tuple(sorted(({*kept.aliases, *actor.aliases, actor.name} - {kept.name}), key=str.lower))
+            aliases = tuple(sorted(({*kept.aliases, *actor.aliases, actor.name} - {kept.name}), key=lambda name: (name.lower(), name)))
             merged[index] = replace(kept, role=actor.role or kept.role, aliases=aliases,
                                     mentions=kept.mentions + actor.mentions,
                                     citations=_cite(kept.citations, actor.citations[:1]))

@@ -223,7 +223,7 @@ def _actor_pages(env: jinja2.Environment, briefs: tuple[Brief, ...], links: Site
     for name, found in sorted(appearances.items()):
         path = links.actor(name)
         pages.append(Page(path, _render(env, "actor.md.j2", name=name, kind=found[0][1].kind,
-                                        aliases=sorted({x for _, a in found for x in a.aliases}, key=str.lower),
+                                        aliases=sorted({x for _, a in found for x in a.aliases}, key=lambda name: (name.lower(), name)),
                                         appearances=found, href=lambda b, p=path: links.relative(p, links.brief(b)))))
     index = sorted(((name, found[0][1].kind, len(found)) for name, found in appearances.items()), key=lambda row: row[0].lower())
     pages.append(Page("actors/index.md", _render(env, "actors.md.j2", actors=index,

@@ -73,4 +73,4 @@ def brief_pages(output: Path) -> dict[str, str]:
     """The generated brief pages under ``output`` (docs/briefs), not the
     index, region or tag pages: {path: text}."""
     return {p.relative_to(output).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(output.glob("*/*.md")) if p.name != "index.md"}
+            for p in sorted(output.glob("*/*.md")) if p.name != "index.md" and p.parent.name != "actors"}

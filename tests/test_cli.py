@@ -71,8 +71,8 @@ def test_build_writes_the_briefs_and_prints_a_summary(briefs, ferry_site):
     assert result.exit_code == 0, result.output
     assert re.search(r"^briefs: 1 briefs? from 1 sources?\b.*pages? written", result.output, re.MULTILINE), result.output
     pages = brief_pages(ferry_site / "docs" / "briefs")
-    assert list(pages) == ["orsk-coast/ferry.md"]
-    assert section_headings(pages["orsk-coast/ferry.md"]) == list(SECTIONS)
+    assert list(pages) == ["orsk-coast/orsk-coast.md"]
+    assert section_headings(pages["orsk-coast/orsk-coast.md"]) == list(SECTIONS)
     assert (ferry_site / "docs" / "briefs" / "index.md").exists()
 
 
@@ -80,7 +80,7 @@ def test_build_runs_in_the_current_folder_by_default(briefs, ferry_site):
     result = briefs("build", cwd=ferry_site)
 
     assert result.exit_code == 0, result.output
-    assert (ferry_site / "docs" / "briefs" / "orsk-coast" / "ferry.md").exists()
+    assert (ferry_site / "docs" / "briefs" / "orsk-coast" / "orsk-coast.md").exists()
 
 
 def test_verbose_build_works(briefs, ferry_site):
@@ -97,7 +97,7 @@ def test_a_bad_source_is_reported_with_file_and_line_and_the_rest_is_built(brief
     assert result.exit_code == 0, result.output
     assert re.search(r"^sources/2025-04-11-broken\.md:\d+: front matter", result.output, re.MULTILINE), result.output
     assert TRACEBACK not in result.output
-    assert list(brief_pages(ferry_site / "docs" / "briefs")) == ["orsk-coast/ferry.md"]
+    assert list(brief_pages(ferry_site / "docs" / "briefs")) == ["orsk-coast/orsk-coast.md"]
     assert re.search(r"\b1 skipped\b", result.output)
 
 
