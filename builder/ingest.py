@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import replace
 from urllib.parse import quote
 from pathlib import Path
 from typing import Any, Callable
@@ -40,12 +41,22 @@ def source_files(folder: Path) -> list[Path]:
 
 
 def read_source(path: Path, root: Path | None = None, confine: Path | None = None) -> Source:
-    """Read one article; ``root`` makes the recorded path relative to it, and a
-    file (or link) that resolves outside ``confine`` is refused."""
+    """Read one article. ``root`` makes the recorded path relative to it; a
+    file (or link) that resolves outside ``confine``, the sources folder, is
+    refused, and one in a subfolder of it gets the subfolder as its region
+    unless its front matter names one ("sources/syria/x.txt": Syria)."""
     name = path.relative_to(root).as_posix() if root else path.as_posix()
     if confine is not None and not path.resolve().is_relative_to(confine.resolve()):
         raise SourceError(Problem(name, f"is a link to a file outside {confine.name}/: not read",
                                   "copy the article into the folder instead of linking to it"))
+    source = _read(path, name)
+    folder = path.relative_to(confine).parts[:-1] if confine is not None and path.is_relative_to(confine) else ()
+    if folder and "region" not in source.meta:
+        return replace(source, meta={**source.meta, "region": folder[0].replace("-", " ").replace("_", " ").title()})
+    return source
+
+
+def _read(path: Path, name: str) -> Source:
     read = READERS.get(path.suffix.lower().lstrip("."))
     if read is None:
         raise SourceError(Problem(name, f"unsupported file type '{path.suffix}'", "use .txt, .md or .html"))

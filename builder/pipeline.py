@@ -86,7 +86,13 @@ def _article(path: Path, settings: Settings, registry, problems: list[Problem]) 
         document = normalize.clean(source)
         if not document.sentences:
             raise SourceError(Problem(source.path, "no article text", "add the article's text, or remove the file"))
-        return extract.article(document, registry, settings.default_region)
+        article = extract.article(document, registry, settings.default_region)
+        if "region" not in source.meta:
+            why = "the default region" if article.region == settings.default_region else "the state it names most"
+            problems.append(Problem(source.path, f"no region given: filed under '{article.region}', {why}",
+                                    "add `region:` to its front matter, or put it in a folder named after the "
+                                    "region in sources/", None, "warning"))
+        return article
     except SourceError as error:
         problems.append(error.problem)
         return None

@@ -51,7 +51,7 @@ def built(tmp_path_factory, mkdocs):
     site = new_site(tmp_path_factory.mktemp("built") / "site")
     for example in (site / "sources").iterdir():
         example.unlink()
-    write(site / "sources" / "ferry.txt", TXT)
+    write(site / "sources" / "orsk-coast" / "ferry.txt", TXT)  # the folder names its region
     write(site / "sources" / "2025-04-12-valley-bridge.md", MD)
     for name, text in HAND_WRITTEN.items():
         write(site / "docs" / name, text)
