@@ -33,6 +33,10 @@ class Settings:
     """Region of an article that names none and in which no state dominates."""
     group: str = "region"
     """"region": one brief per region (and per `brief:` topic in it); "article": one per article."""
+    site_url: str = ""
+    """MkDocs' site_url: the feed's links are absolute from it."""
+    site_name: str = "Regional briefs"
+    """MkDocs' site_name: the feed's title."""
 
     @property
     def sources_path(self) -> Path:
@@ -52,16 +56,20 @@ class Settings:
 
 
 DEFAULTS = {f.name: f.default for f in fields(Settings) if f.name != "site_dir"}
-OPTIONS = tuple(DEFAULTS)
+FROM_MKDOCS = ("docs_dir", "site_url", "site_name")   # taken from mkdocs.yml, not the plugin entry
+OPTIONS = tuple(k for k in DEFAULTS if k not in FROM_MKDOCS)
 
 
-def settings_from(site_dir: Path, options: Mapping[str, Any], docs_dir: str = "docs") -> Settings:
-    """Validate the plugin's options; raise ConfigError listing all problems."""
+def settings_from(site_dir: Path, options: Mapping[str, Any], docs_dir: str = "docs",
+                  site: Mapping[str, Any] | None = None) -> Settings:
+    """Validate the plugin's options; raise ConfigError listing all problems.
+    ``site`` gives site_url and site_name from mkdocs.yml."""
     errors = []
     values: dict[str, str] = {"docs_dir": docs_dir}
+    values.update({k: str(v) for k, v in (site or {}).items() if k in FROM_MKDOCS and isinstance(v, str) and v})
     for key, value in options.items():
-        if key not in OPTIONS or key == "docs_dir":
-            errors.append(f"Config value 'briefs.{key}': unknown option (known: {', '.join(o for o in OPTIONS if o != 'docs_dir')})")
+        if key not in OPTIONS:
+            errors.append(f"Config value 'briefs.{key}': unknown option (known: {', '.join(OPTIONS)})")
         elif not isinstance(value, str) or not value.strip():
             errors.append(f"Config value 'briefs.{key}': expected a non-empty string, got {value!r}")
         else:
@@ -95,7 +103,7 @@ def load_settings(site_dir: Path, config_file: str = "mkdocs.yml") -> Settings:
         raise ConfigError(f"{path}: not valid YAML: {error}") from None
     if not isinstance(config, dict):
         raise ConfigError(f"{path}: expected a mapping of settings")
-    return settings_from(site_dir, _plugin_options(config.get("plugins")), str(config.get("docs_dir") or "docs"))
+    return settings_from(site_dir, _plugin_options(config.get("plugins")), str(config.get("docs_dir") or "docs"), config)
 
 
 def _plugin_options(plugins: Any) -> Mapping[str, Any]:

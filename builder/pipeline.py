@@ -1,6 +1,6 @@
 """The one place that knows the order of the stages:
 
-    ingest -> normalize -> extract -> assemble -> render -> write
+    ingest -> normalize -> extract -> assemble -> changes -> render -> write
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import assemble, extract, ingest, normalize, render, write
+from . import assemble, changes, extract, ingest, normalize, render, write
 from .config import Settings
 from .extract.gazetteer import load_registry
 from .model import Article, BuildReport, Problem, SourceError
@@ -55,8 +55,10 @@ def _build(settings: Settings, strict: bool) -> BuildReport:
     problems += assembly_problems
     if strict and problems:
         raise BuildFailed(tuple(problems), f"{len(problems)} problem(s) in the sources; nothing written (--strict)")
+    briefs, state = changes.compare(briefs, changes.load(settings.site_dir))
     pages = render.site(briefs, settings)
     outcome = write.publish(pages, settings.output_path)
+    changes.save(settings.site_dir, state)
     log.debug("%d sources read, %d briefs, %d pages written (%d unchanged, %d removed) in %.2fs",
              len(articles) + sum(p.severity == "error" for p in problems), len(briefs), outcome.written,
              outcome.unchanged, outcome.removed, time.perf_counter() - started)

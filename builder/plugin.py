@@ -34,7 +34,8 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
     def on_config(self, config):
         site_dir = Path(config.config_file_path).parent
         try:
-            self.settings = settings_from(site_dir, dict(self.config), docs_dir=config.docs_dir)
+            self.settings = settings_from(site_dir, dict(self.config), docs_dir=config.docs_dir,
+                                          site={"site_url": config.site_url or "", "site_name": config.site_name or ""})
         except ConfigError as error:
             raise PluginError(str(error)) from None
         return config

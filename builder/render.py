@@ -24,6 +24,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from . import changes
 from .config import Settings
 from .extract import slugify
 from .model import Brief, Citation, Event, Page, Question
@@ -211,6 +212,7 @@ def site(briefs: Iterable[Brief], settings: Settings) -> tuple[Page, ...]:
     pages.append(Page("index.md", _render(env, "index.md.j2", regions=sorted(regions.items()),
                                           href=links.brief, region_path=links.region)))
     pages.append(Page("tags.md", _render(env, "tags.md.j2", tags=sorted({t for b in briefs for t in b.tags}))))
+    pages.append(changes.feed(briefs, settings.site_url, settings.site_name, settings.output, links.brief))
     return tuple(sorted(pages, key=lambda p: p.path))
 
 
