@@ -70,11 +70,12 @@ def main(context: click.Context, verbose: bool) -> None:
 @click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
               help="The site folder, holding mkdocs.yml (default: here).")
 @click.option("--strict", is_flag=True, help="Fail, writing nothing, if any source has a problem.")
-def build(site_dir: Path, strict: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for extraction (default: one per core).")
+def build(site_dir: Path, strict: bool, jobs: int | None) -> None:
     """Extract every source and write the brief pages into docs/."""
     try:
         settings = load_settings(site_dir)
-        report = pipeline.build(settings, strict=strict)
+        report = pipeline.build(settings, strict=strict, workers=jobs)
     except ConfigError as error:
         raise UsageError(str(error)) from None
     except pipeline.BuildFailed as error:
@@ -87,10 +88,7 @@ def build(site_dir: Path, strict: bool) -> None:
         sys.exit(1)
     for problem in report.problems:
         log.warning("%s", problem)
-    skipped = sum(p.severity == "error" for p in report.problems)
-    log.info("briefs: %d briefs from %d sources (%d skipped, %d warnings); %d pages written, %d unchanged, %d removed",
-             report.published, report.read + skipped, skipped, len(report.problems) - skipped,
-             report.pages_written, report.pages_unchanged, report.pages_removed)
+    log.info("%s", report.summary())
 
 
 @main.command()

@@ -180,9 +180,21 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
-    read: int = 0
-    published: int = 0
+    sources: int = 0            # source files found
+    articles: int = 0           # of them, read as articles
+    extracted: int = 0          # of them, extracted now (the rest came from the cache)
+    briefs: int = 0
     pages_written: int = 0
     pages_unchanged: int = 0
     pages_removed: int = 0
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    seconds: tuple[tuple[str, float], ...] = ()   # time per stage
+
+    def summary(self) -> str:
+        """The one line every build ends with."""
+        skipped = sum(p.severity == "error" for p in self.problems)
+        stages = ", ".join(f"{stage} {spent:.2f}s" for stage, spent in self.seconds)
+        return (f"briefs: {self.briefs} briefs from {self.sources} sources ({self.extracted} extracted, "
+                f"{self.articles - self.extracted} cached, {skipped} skipped, {len(self.problems) - skipped} warnings); "
+                f"{self.pages_written} pages written, {self.pages_unchanged} unchanged, {self.pages_removed} removed"
+                + (f"; {stages}" if stages else ""))

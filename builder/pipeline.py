@@ -1,22 +1,33 @@
 """The one place that knows the order of the stages:
 
     ingest -> normalize -> extract -> assemble -> changes -> render -> write
+
+Ingest, normalize and extract run per article, from the cache when the
+article has not changed, else on every core; the rest runs once over all
+articles.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import os
+import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-from . import assemble, changes, extract, ingest, normalize, render, write
+from . import assemble, cache, changes, extract, ingest, normalize, render, write
 from .config import Settings
-from .extract.gazetteer import load_registry
+from .extract.gazetteer import RegistryEntry, load_registry
 from .model import Article, BuildReport, Problem, SourceError
 
 log = logging.getLogger("builder.pipeline")
+PARALLEL_FROM = 40   # fewer uncached articles than this are extracted in this process
+PROGRESS_FROM = 30   # more articles than this show a progress bar on a terminal
 
 
 class BuildFailed(Exception):
@@ -37,32 +48,50 @@ def extract_json(path: Path, published: dt.date | None = None) -> dict[str, Any]
     return extract.as_json(extract_file(path, published))
 
 
-def build(settings: Settings, strict: bool = False) -> BuildReport:
+def build(settings: Settings, strict: bool = False, workers: int | None = None) -> BuildReport:
     """Build every brief of the site into its output folder.
 
     A bad source is reported and skipped; with ``strict`` any problem stops
-    the build before anything is written."""
+    the build before anything is written. ``workers`` processes extract the
+    articles the cache does not hold (default: one per core)."""
     with write.locked(settings.site_dir):
-        return _build(settings, strict)
+        return _build(settings, strict, workers or os.cpu_count() or 1)
 
 
-def _build(settings: Settings, strict: bool) -> BuildReport:
-    started = time.perf_counter()
+@dataclass(slots=True)
+class _Clock:
+    """Seconds spent in each stage (per-article stages summed over articles)."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
+        ("ingest", "normalize", "extract", "assemble", "changes", "render", "write"), 0.0))
+
+    def add(self, stage: str, since: float) -> float:
+        now = time.perf_counter()
+        self.seconds[stage] += now - since
+        return now
+
+
+def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
+    clock = _Clock()
     problems: list[Problem] = []
     registry = _registry(settings, problems)
-    articles = [a for a in (_article(p, settings, registry, problems) for p in _sources(settings, problems)) if a]
+    paths = _sources(settings, problems)
+    articles, extracted = _articles(paths, settings, registry, problems, workers, clock)
+    started = time.perf_counter()
     briefs, assembly_problems = assemble.briefs(articles, settings.group)
     problems += assembly_problems
+    started = clock.add("assemble", started)
     if strict and problems:
         raise BuildFailed(tuple(problems), f"{len(problems)} problem(s) in the sources; nothing written (--strict)")
     briefs, state = changes.compare(briefs, changes.load(settings.site_dir))
+    started = clock.add("changes", started)
     pages = render.site(briefs, settings)
+    started = clock.add("render", started)
     outcome = write.publish(pages, settings.output_path)
     changes.save(settings.site_dir, state)
-    log.debug("%d sources read, %d briefs, %d pages written (%d unchanged, %d removed) in %.2fs",
-             len(articles) + sum(p.severity == "error" for p in problems), len(briefs), outcome.written,
-             outcome.unchanged, outcome.removed, time.perf_counter() - started)
-    return BuildReport(len(articles), len(briefs), outcome.written, outcome.unchanged, outcome.removed, tuple(problems))
+    clock.add("write", started)
+    return BuildReport(len(paths), len(articles), extracted, len(briefs), outcome.written, outcome.unchanged,
+                       outcome.removed, tuple(problems), tuple(clock.seconds.items()))
 
 
 def _sources(settings: Settings, problems: list[Problem]) -> list[Path]:
@@ -73,7 +102,7 @@ def _sources(settings: Settings, problems: list[Problem]) -> list[Path]:
     return ingest.source_files(folder)
 
 
-def _registry(settings: Settings, problems: list[Problem]):
+def _registry(settings: Settings, problems: list[Problem]) -> tuple[RegistryEntry, ...]:
     try:
         return load_registry(settings.registry_path)
     except SourceError as error:
@@ -81,20 +110,99 @@ def _registry(settings: Settings, problems: list[Problem]):
         return ()
 
 
-def _article(path: Path, settings: Settings, registry, problems: list[Problem]) -> Article | None:
+def _articles(paths: list[Path], settings: Settings, registry: tuple[RegistryEntry, ...], problems: list[Problem],
+              workers: int, clock: _Clock) -> tuple[list[Article], int]:
+    """Every article, from the cache where its source has not changed; the
+    rest extracted on ``workers`` processes. Same order whatever the workers."""
+    folder = settings.site_dir / cache.FOLDER
+    context = _cache_context(settings)
+    keys = [cache.key(p, p.relative_to(settings.site_dir).as_posix(), context) for p in paths]
+    results: list[tuple[Article | None, tuple[Problem, ...]] | None] = [cache.load(folder, k) for k in keys]
+    missing = [i for i, found in enumerate(results) if found is None]
+    for index, (found, seconds) in zip(missing, _extract_all([paths[i] for i in missing], settings, registry, workers)):
+        results[index] = found
+        cache.store(folder, keys[index], *found)
+        for stage, spent in seconds:
+            clock.seconds[stage] += spent
+    cache.prune(folder, set(keys))
+    articles = []
+    for article, article_problems in results:  # type: ignore[misc]
+        problems.extend(article_problems)
+        if article is not None:
+            articles.append(article)
+    return articles, len(missing)
+
+
+def _cache_context(settings: Settings) -> str:
+    registry = settings.registry_path.read_bytes() if settings.registry_path.is_file() else b""
+    return f"{cache.version()}|{hashlib.sha256(registry).hexdigest()}|{settings.default_region}"
+
+
+Extracted = tuple[tuple[Article | None, tuple[Problem, ...]], tuple[tuple[str, float], ...]]
+
+
+def _extract_all(paths: list[Path], settings: Settings, registry: tuple[RegistryEntry, ...],
+                 workers: int) -> Iterator[Extracted]:
+    jobs = [(p, settings, registry) for p in paths]
+    progress = _progress(len(jobs))
+    if workers > 1 and len(jobs) >= PARALLEL_FROM:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for done in pool.map(_extract_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
+                progress(done[0][0])
+                yield done
+    else:
+        for job in jobs:
+            done = _extract_one(job)
+            progress(done[0][0])
+            yield done
+
+
+def _extract_one(job: tuple[Path, Settings, tuple[RegistryEntry, ...]]) -> Extracted:
+    """One source through ingest, normalize and extract: (article or None, problems), and the time each took."""
+    path, settings, registry = job
+    problems: list[Problem] = []
+    clock = _Clock()
+    started = time.perf_counter()
     try:
         source = ingest.read_source(path, settings.site_dir, confine=settings.sources_path)
         problems.extend(source.warnings)
+        started = clock.add("ingest", started)
         document = normalize.clean(source)
+        started = clock.add("normalize", started)
         if not document.sentences:
             raise SourceError(Problem(source.path, "no article text", "add the article's text, or remove the file"))
         article = extract.article(document, registry, settings.default_region)
+        clock.add("extract", started)
         if "region" not in source.meta:
             why = "the default region" if article.region == settings.default_region else "the state it names most"
             problems.append(Problem(source.path, f"no region given: filed under '{article.region}', {why}",
                                     "add `region:` to its front matter, or put it in a folder named after the "
                                     "region in sources/", None, "warning"))
-        return article
     except SourceError as error:
         problems.append(error.problem)
-        return None
+        article = None
+    spent = tuple((k, v) for k, v in clock.seconds.items() if v)
+    return (article, tuple(problems)), spent
+
+
+def _progress(total: int):
+    """A progress bar on a terminal for a long build; a log line per hundred otherwise."""
+    if total <= PROGRESS_FROM:
+        return lambda article: None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="article", desc="extracting", leave=False)
+
+        def advance(article: Article | None) -> None:
+            bar.update(1)
+            if bar.n >= total:
+                bar.close()
+        return advance
+    count = [0]
+
+    def step(article: Article | None) -> None:
+        count[0] += 1
+        if count[0] % 100 == 0 or count[0] == total:
+            log.info("extracted %d of %d articles", count[0], total)
+    return step

@@ -51,8 +51,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
             raise PluginError(f"briefs: {error}") from None
         for problem in report.problems:
             log.warning("%s", problem)  # --strict makes MkDocs fail on these
-        log.info("briefs: %d briefs, %d pages written, %d unchanged", report.published, report.pages_written,
-                 report.pages_unchanged)
+        log.info("%s", report.summary())
 
     def on_serve(self, server, config, builder):
         for path in (self.settings.sources_path, self.settings.templates_path, self.settings.registry_path):
