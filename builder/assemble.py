@@ -24,7 +24,7 @@ from .model import Actor, Article, Brief, Citation, Event, Problem, Question, St
 T = TypeVar("T")
 TAG = re.compile(r"[^\w\s-]+")
 SAME_TEXT = 0.6      # word-overlap above which two sentences say the same thing
-SAME_EVENT = 0.35    # ... above which two sentences dated alike report one event
+SAME_EVENT = {"day": 0.15, "month": 0.3, "year": 0.45}  # ... for two sentences dated alike to report one event
 ANSWERS = 0.25       # share of a question's words that a later settled sentence must repeat to answer it
 STOPWORDS = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been has have had it its this that "
@@ -113,25 +113,34 @@ def merge_statements(statements: list[Statement]) -> tuple[Statement, ...]:
 
 
 def merge_actors(articles: list[Article]) -> tuple[Actor, ...]:
-    """One actor per canonical name across the articles, aliases pooled, the
-    newest article's role kept."""
-    merged: list[Actor] = []
+    """One actor per entity across the articles (a shared name or alias joins
+    them), aliases pooled, named as most articles name it; the newest role kept."""
+    groups: list[list[Actor]] = []
     by_name: dict[str, int] = {}
     for article in articles:
         for actor in article.actors:
-            names = [_name_key(n) for n in (actor.name, *actor.aliases)]
-            index = next((by_name[n] for n in names if n in by_name), None)
+            keys = [_name_key(n) for n in (actor.name, *actor.aliases)]
+            index = next((by_name[k] for k in keys if k in by_name), None)
             if index is None:
-                by_name.update({n: len(merged) for n in names if n not in by_name})
-                merged.append(replace(actor, citations=actor.citations[:1]))
-                continue
-            by_name.update({n: index for n in names if n not in by_name})
-            kept = merged[index]
-            aliases = tuple(sorted(({*kept.aliases, *actor.aliases, actor.name} - {kept.name}), key=lambda name: (name.lower(), name)))
-            merged[index] = replace(kept, role=actor.role or kept.role, aliases=aliases,
-                                    mentions=kept.mentions + actor.mentions,
-                                    citations=_cite(kept.citations, actor.citations[:1]))
-    return tuple(sorted(merged, key=lambda a: (-a.mentions, a.name)))
+                index = len(groups)
+                groups.append([])
+            groups[index].append(actor)
+            by_name.update({k: index for k in keys if k not in by_name})
+    return tuple(sorted((_one_actor(g) for g in groups), key=lambda a: (-a.mentions, a.name)))
+
+
+def _one_actor(reports: list[Actor]) -> Actor:
+    """Reports of one actor, oldest article first, as one actor: the name most
+    articles use (ties to the earliest), every other name an alias."""
+    names = [a.name for a in reports]
+    name = max(dict.fromkeys(names), key=names.count)
+    aliases = {n for a in reports for n in (a.name, *a.aliases)} - {name}
+    role = next((a.role for a in reversed(reports) if a.role), "")
+    citations: tuple[Citation, ...] = ()
+    for actor in reports:
+        citations = _cite(citations, actor.citations[:1])
+    return Actor(name, reports[-1].kind, role, tuple(sorted(aliases, key=lambda n: (n.lower(), n))),
+                 sum(a.mentions for a in reports), citations)
 
 
 def _name_key(name: str) -> str:
@@ -143,9 +152,12 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
     event citing each source; the same sentence with another date keeps both
     dates side by side. Dated entries by date, undated last in source order."""
     def same(a: Event, b: Event) -> bool:
+        if {c.source for c in a.citations} & {c.source for c in b.citations}:
+            return a.date == b.date and a.event == b.event  # one source: only an exact repeat
+        shared = words(a.event) & words(b.event)
         likeness = overlap(words(a.event), words(b.event))
         if a.date and a.date == b.date:
-            return likeness >= SAME_EVENT
+            return len(shared) >= 2 and likeness >= SAME_EVENT[a.precision or "year"]
         return bool(a.date and b.date) and likeness >= SAME_TEXT
 
     def combine(a: Event, b: Event) -> Event:

@@ -427,13 +427,22 @@ class _Index:
         surface = mention.surface
         if mention.state:
             return self.exact.get(_key(mention.state))
-        entity = self.exact.get(_key(surface)) or self.core.get(_core(surface))
+        entity = self.exact.get(_key(surface)) or self.core.get(_core(surface)) or self._plural(surface)
         if entity is not None:
             return entity
         for entry in registry:
             if surface == entry.name or surface in entry.aliases:
                 return self.exact.get(_key(entry.name))
         return self._short_form(surface)
+
+    def _plural(self, surface: str) -> _Entity | None:
+        """"Airbuses", "A380s" as the name they are plurals of."""
+        for ending in ("es", "s"):
+            if surface.endswith(ending) and len(surface) > len(ending) + 2:
+                found = self.exact.get(_key(surface[: -len(ending)]))
+                if found is not None and found.kind != "person":
+                    return found
+        return None
 
     def _short_form(self, surface: str) -> _Entity | None:
         """An acronym ("EADS"), a surname ("Assad"), a first word ("Lockheed"),
