@@ -1,0 +1,102 @@
+"""Incremental and parallel builds: a changed source is the only one
+extracted again, unchanged pages keep their mtime, and the number of worker
+processes never changes the output."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from builder.config import load_settings
+from builder.pipeline import PARALLEL_FROM, build
+from support import invoke, new_site, snapshot, write
+
+ARTICLE = """---
+title: Harbour report {n}
+published: 2025-02-{day:02d}
+region: {region}
+---
+Harbour officials in Port {name} met on Monday to discuss dredging the channel number {n}.
+
+The regional council has not yet approved the budget for the work.
+"""
+REGIONS = ("North Coast", "South Coast", "Islands")
+
+
+def _articles(site: Path, count: int) -> None:
+    for n in range(count):
+        name = f"Alder{n}"
+        write(site / "sources" / f"2025-02-{n % 28 + 1:02d}-report-{n}.md",
+              ARTICLE.format(n=n, day=n % 28 + 1, region=REGIONS[n % 3], name=name))
+
+
+@pytest.fixture
+def harbour(tmp_path):
+    site = new_site(tmp_path / "site")
+    _articles(site, 12)
+    assert invoke("build", "--site", site).exit_code == 0
+    return site
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_an_unchanged_site_is_read_from_the_cache_and_nothing_is_written(harbour):
+    before = _mtimes(harbour / "docs")
+
+    result = invoke("build", "--site", harbour)
+
+    assert re.search(r"\(0 extracted, 13 cached", result.output), result.output
+    assert re.search(r"; 0 pages written", result.output), result.output
+    assert _mtimes(harbour / "docs") == before
+
+
+def test_one_changed_source_is_extracted_again_and_only_its_pages_change(harbour):
+    output = harbour / "docs" / "briefs"
+    before = _mtimes(output)
+    source = harbour / "sources" / "2025-02-01-report-0.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("on Monday", "on Tuesday"), encoding="utf-8")
+
+    result = invoke("build", "--site", harbour)
+
+    assert re.search(r"\(1 extracted, 12 cached", result.output), result.output
+    after = _mtimes(output)
+    changed = {p for p in after if before.get(p) != after[p]}
+    assert "north-coast/north-coast.md" in changed
+    assert not any(p.startswith(("south-coast/", "islands/")) for p in changed), changed
+
+
+def test_a_touched_but_unchanged_source_is_not_extracted_again(harbour):
+    (harbour / "sources" / "2025-02-01-report-0.md").touch()
+
+    assert "(0 extracted" in invoke("build", "--site", harbour).output
+
+
+def test_a_new_builder_or_registry_misses_the_cache(harbour):
+    write(harbour / "actors.yml", "- name: Regional Council\n  kind: organization\n")
+
+    assert "(13 extracted" in invoke("build", "--site", harbour).output
+
+
+def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path):
+    sites = []
+    for workers in (1, 2):
+        site = new_site(tmp_path / f"site{workers}")
+        _articles(site, PARALLEL_FROM + 5)
+        report = build(load_settings(site), workers=workers)
+        assert report.extracted == PARALLEL_FROM + 6
+        sites.append(snapshot(site / "docs"))
+    assert sites[0] == sites[1]
+
+
+def test_a_long_build_logs_progress_lines_when_not_on_a_terminal(tmp_path):
+    site = new_site(tmp_path / "site")
+    _articles(site, 120)
+
+    result = invoke("build", "--site", site, "--jobs", "1")
+
+    assert "extracted 100 of 121 articles" in result.output
+    assert "extracted 121 of 121 articles" in result.output
