@@ -15,10 +15,10 @@ import html
 import posixpath
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, TypeVar
 
 import jinja2
 import yaml
@@ -29,6 +29,7 @@ from .config import Settings
 from .extract import slugify
 from .model import Brief, Citation, Event, Page, Question
 
+T = TypeVar("T")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;", "^": "&#94;", "=": "&#61;",
              "$": "&#36;", "@": "&#64;", ":": "&#58;", "%": "&#37;"}
 _BACKSLASHED = set("\\`*_{}[]()#+!")
@@ -187,33 +188,96 @@ def _unique_slugs(names: list[str], reserved: set[str]) -> dict[str, str]:
     return slugs
 
 
+# A page stays short however many articles a brief has: the newest items are
+# shown, the full timeline and source list are on pages of PER_PAGE rows.
+SHOWN = {"actors": 40, "background": 15, "timeline": 40, "undated": 10, "questions": 20, "articles": 25}
+PER_PAGE = 200
+APPEARANCES = 10
+
+
 def site(briefs: Iterable[Brief], settings: Settings) -> tuple[Page, ...]:
-    """Every generated page: the briefs, a page per region and per actor, the
-    timeline and sources across all briefs, the index and the tags."""
+    """Every generated page: the briefs (with archives of long timelines and
+    source lists), a page per region and per actor, the timeline and sources
+    across all briefs, the index, the tags and the feed."""
     env = environment(settings.templates_path)
     briefs = tuple(briefs)
     links = site_map(briefs)
     regions: dict[str, list[Brief]] = defaultdict(list)
     for brief in newest_first(briefs):
         regions[brief.region].append(brief)
-    pages = [Page(links.brief(b), brief_page(b, settings.templates_path, links)) for b in briefs]
+    pages = []
+    for brief in briefs:
+        pages.append(Page(links.brief(brief), brief_page(brief, settings.templates_path, links)))
+        pages += _brief_archives(env, brief, links)
     for region, members in sorted(regions.items()):
         path = links.region(region)
         pages.append(Page(path, _render(env, "region.md.j2", region=region, briefs=members,
                                         href=lambda b, p=path: links.relative(p, links.brief(b)))))
     pages += _actor_pages(env, briefs, links)
-    pages.append(Page("timeline.md", _render(env, "timeline.md.j2", entries=_all_events(briefs),
-                                             href=lambda b: links.relative("timeline.md", links.brief(b)))))
+    pages += _paged(env, "timeline", "Timeline", _all_events(briefs), links)
     articles = [(a, b) for b in briefs for a in b.articles]
     articles = sorted(sorted(articles, key=lambda pair: pair[0].source),
                       key=lambda pair: pair[0].published or dt.date.min, reverse=True)
-    pages.append(Page("sources.md", _render(env, "sources.md.j2", articles=articles,
-                                            href=lambda b: links.relative("sources.md", links.brief(b)))))
+    pages += _paged(env, "sources", "Sources", articles, links, newest_first=True)
     pages.append(Page("index.md", _render(env, "index.md.j2", regions=sorted(regions.items()),
                                           href=links.brief, region_path=links.region)))
     pages.append(Page("tags.md", _render(env, "tags.md.j2", tags=sorted({t for b in briefs for t in b.tags}))))
     pages.append(changes.feed(briefs, settings.site_url, settings.site_name, settings.output, links.brief))
     return tuple(sorted(pages, key=lambda p: p.path))
+
+
+def _paged(env: jinja2.Environment, name: str, title: str, rows: list[tuple[Any, Brief]], links: SiteMap,
+           newest_first: bool = False, base: str = "") -> list[Page]:
+    """``base+name``.md with the newest PER_PAGE rows; older ones on
+    ``base+name``/1.md, 2.md, ... (oldest first), each linking to its neighbours."""
+    chunks = _chunks(rows[::-1] if newest_first else rows)  # chronological chunks, oldest first
+    paths = [f"{base}{name}/{n}.md" for n in range(1, len(chunks))] + [f"{base}{name}.md"]
+    pages = []
+    for index, (chunk, path) in enumerate(zip(chunks, paths)):
+        older = links.relative(path, paths[index - 1]) if index else None
+        newer = links.relative(path, paths[index + 1]) if index + 1 < len(paths) else None
+        part = title if index + 1 == len(paths) else f"{title}, part {index + 1}"
+        pages.append(Page(path, _render(env, f"{name}.md.j2", title=part, rows=chunk[::-1] if newest_first else chunk,
+                                        href=lambda b, p=path: links.relative(p, links.brief(b)),
+                                        older=older, newer=newer)))
+    return pages
+
+
+def _chunks(rows: list[T]) -> list[list[T]]:
+    """Rows in pages of PER_PAGE, the last page (the newest) the full one; at least one page."""
+    if not rows:
+        return [[]]
+    first = len(rows) % PER_PAGE or PER_PAGE
+    return [rows[:first]] + [rows[i:i + PER_PAGE] for i in range(first, len(rows), PER_PAGE)]
+
+
+def shown(brief: Brief) -> Brief:
+    """The brief as its page shows it: the newest items of each section."""
+    dated = [e for e in brief.timeline if e.date]
+    undated = [e for e in brief.timeline if not e.date]
+    questions = [q for q in brief.open_questions if not q.answered_by][-SHOWN["questions"]:]
+    answered = [q for q in brief.open_questions if q.answered_by][-max(0, SHOWN["questions"] - len(questions)):]
+    return replace(brief, actors=brief.actors[:SHOWN["actors"]], background=brief.background[-SHOWN["background"]:],
+                   timeline=tuple(dated[-SHOWN["timeline"]:] + undated[:SHOWN["undated"]]),
+                   open_questions=tuple(questions + (answered if len(questions) < SHOWN["questions"] else [])),
+                   articles=brief.articles[:SHOWN["articles"]])
+
+
+def _brief_archives(env: jinja2.Environment, brief: Brief, links: SiteMap) -> list[Page]:
+    """The whole timeline and source list of a brief too long to show them on its page."""
+    pages = []
+    base = archive_base(brief, links)
+    if len(brief.timeline) > SHOWN["timeline"]:
+        rows = [(e, brief) for e in brief.timeline if e.date]
+        pages += _paged(env, "timeline", f"{brief.title}: timeline", rows, links, base=base)
+    if len(brief.articles) > SHOWN["articles"]:
+        rows = [(a, brief) for a in brief.articles]
+        pages += _paged(env, "sources", f"{brief.title}: sources", rows, links, newest_first=True, base=base)
+    return pages
+
+
+def archive_base(brief: Brief, links: SiteMap) -> str:
+    return links.brief(brief).removesuffix(".md") + "-"
 
 
 def _actor_pages(env: jinja2.Environment, briefs: tuple[Brief, ...], links: SiteMap) -> list[Page]:
@@ -242,9 +306,15 @@ def _all_events(briefs: tuple[Brief, ...]) -> list[tuple[Any, Brief]]:
 
 def brief_page(brief: Brief, templates: Path, links: SiteMap | None = None) -> str:
     links = links or site_map((brief,))
-    notes = Notes(brief)
+    page = shown(brief)
+    notes = Notes(page)
     here = links.brief(brief)
-    return _render(environment(templates), "brief.md.j2", brief=brief, cite=notes, notes=notes.notes,
+    base = archive_base(brief, links)
+    archives = {name: links.relative(here, f"{base}{name}.md") for name, total, limit in
+                (("timeline", len(brief.timeline), SHOWN["timeline"]), ("sources", len(brief.articles), SHOWN["articles"]))
+                if total > limit}
+    return _render(environment(templates), "brief.md.j2", brief=page, full=brief, archives=archives,
+                   cite=notes, notes=notes.notes,
                    actor_href=lambda name: links.relative(here, links.actor(name)),
                    when=lambda event: _when(event, notes), answer=lambda question: _answer(question, notes))
 
