@@ -118,7 +118,7 @@ class Notes:
 
     def __call__(self, *citations: Citation | tuple[Citation, ...] | None) -> Markup:
         flat = [c for item in citations if item for c in (item if isinstance(item, tuple) else (item,))]
-        return Markup("".join(f"[^{self._numbers[_key(c)]}]" for c in flat))
+        return Markup(",".join(f"[^{self._numbers[_key(c)]}]" for c in dict.fromkeys(flat)))
 
 
 def _citations(brief: Brief) -> Iterable[Citation]:
