@@ -87,16 +87,31 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _merge(items: list[T], same: Callable[[T, T], bool], combine: Callable[[T, T], T]) -> list[T]:
-    """Fold each item into the first earlier one it is the same as."""
+def _merge(items: list[T], same: Callable[[T, T], bool], combine: Callable[[T, T], T],
+           keys: Callable[[T], Iterable[str]]) -> list[T]:
+    """Fold each item into the first earlier one it is the same as. Only items
+    sharing a key are compared (keys: the longest words, a date), so a brief
+    of thousands of articles does not compare every pair."""
     merged: list[T] = []
+    index: dict[str, list[int]] = defaultdict(list)
     for item in items:
-        index = next((i for i, kept in enumerate(merged) if same(kept, item)), None)
-        if index is None:
+        item_keys = list(dict.fromkeys(keys(item)))
+        candidates = sorted({i for k in item_keys for i in index.get(k, ())})
+        found = next((i for i in candidates if same(merged[i], item)), None)
+        if found is None:
+            found = len(merged)
             merged.append(item)
         else:
-            merged[index] = combine(merged[index], item)
+            merged[found] = combine(merged[found], item)
+        for k in item_keys:
+            if found not in index[k][-1:]:
+                index[k].append(found)
     return merged
+
+
+def _longest(text: str, count: int = 3) -> list[str]:
+    """A sentence's longest content words: near-duplicates share at least one."""
+    return sorted(words(text), key=lambda w: (-len(w), w))[:count]
 
 
 def _cite(first: tuple[Citation, ...], more: tuple[Citation, ...]) -> tuple[Citation, ...]:
@@ -109,7 +124,7 @@ def _cite(first: tuple[Citation, ...], more: tuple[Citation, ...]) -> tuple[Cita
 def merge_statements(statements: list[Statement]) -> tuple[Statement, ...]:
     """Background lines, near-duplicates merged (the first wording kept, all sources cited)."""
     return tuple(_merge(statements, lambda a, b: overlap(words(a.text), words(b.text)) >= SAME_TEXT,
-                        lambda a, b: replace(a, citations=_cite(a.citations, b.citations))))
+                        lambda a, b: replace(a, citations=_cite(a.citations, b.citations)), lambda s: _longest(s.text)))
 
 
 def merge_actors(articles: list[Article]) -> tuple[Actor, ...]:
@@ -166,7 +181,7 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
             return replace(a, citations=citations)
         return replace(a, citations=citations, other_dates=a.other_dates + ((b.date, b.citation),))
 
-    merged = _merge(events, same, combine)
+    merged = _merge(events, same, combine, lambda e: [f"date:{e.date}", *_longest(e.event)])
     return tuple(sorted(merged, key=lambda e: (e.date is None, e.date or "")))
 
 
@@ -175,25 +190,45 @@ def merge_questions(articles: list[Article]) -> tuple[Question, ...]:
     when a later article states a settled fact about the same thing."""
     merged = _merge([q for a in articles for q in a.open_questions],
                     lambda a, b: a.question == b.question or overlap(words(a.citation.text), words(b.citation.text)) >= SAME_TEXT,
-                    lambda a, b: replace(a, citations=_cite(a.citations, b.citations)))
-    order = {a.source: i for i, a in enumerate(articles)}
-    return tuple(_answered(q, articles[order.get(q.citation.source, -1) + 1:]) for q in merged)
+                    lambda a, b: replace(a, citations=_cite(a.citations, b.citations)),
+                    lambda q: [q.question, *_longest(q.citation.text)])
+    answers = _Answers(articles)
+    return tuple(answers.settle(q) for q in merged)
 
 
-def _answered(question: Question, later: list[Article]) -> Question:
-    """An editor's question stays open until the editor says otherwise; one
-    drawn from a sentence is answered by a later settled sentence that repeats
-    enough of its words."""
-    if question.citation.sentence is None:
-        return question
-    asked = words(question.citation.text)
-    for article in later:
-        for index, sentence in enumerate(article.sentences):
-            shared = asked & words(sentence)
-            if len(shared) >= 3 and len(shared) / len(asked) >= ANSWERS and SETTLING.search(sentence) \
-                    and cue(sentence) is None:
-                return replace(question, answered_by=Citation(article.source, index, sentence))
-    return question
+class _Answers:
+    """The settled sentences of every article, indexed by word, to find the
+    first one in a later article that answers a question."""
+
+    def __init__(self, articles: list[Article]):
+        self.order = {a.source: i for i, a in enumerate(articles)}
+        self.sentences: list[tuple[int, Citation, frozenset[str]]] = []
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for number, article in enumerate(articles):
+            for index, sentence in enumerate(article.sentences):
+                if SETTLING.search(sentence) and cue(sentence) is None:
+                    found = words(sentence)
+                    for word in found:
+                        self.postings[word].append(len(self.sentences))
+                    self.sentences.append((number, Citation(article.source, index, sentence), found))
+
+    def settle(self, question: Question) -> Question:
+        """An editor's question stays open until the editor says otherwise; one
+        drawn from a sentence is answered by the first later settled sentence
+        that repeats enough of its words."""
+        if question.citation.sentence is None:
+            return question
+        asked = words(question.citation.text)
+        after = self.order.get(question.citation.source, -1)
+        shared: dict[int, int] = defaultdict(int)
+        for word in asked:
+            for position in self.postings.get(word, ()):
+                if self.sentences[position][0] > after:
+                    shared[position] += 1
+        enough = [p for p, count in shared.items() if count >= 3 and count / len(asked) >= ANSWERS]
+        if not enough:
+            return question
+        return replace(question, answered_by=self.sentences[min(enough)][1])
 
 
 # --- names --------------------------------------------------------------------------

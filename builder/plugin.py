@@ -74,7 +74,7 @@ def navigation(docs: Path, output: str) -> list:
     top = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
                  if not p.is_relative_to(generated) and p != docs / "index.md")
     regions = []
-    for folder in sorted(p for p in generated.iterdir() if p.is_dir() and p.name != "actors"):
+    for folder in sorted(p for p in generated.iterdir() if (p / "index.md").is_file() and p.name != "actors"):
         briefs = sorted(f"{output}/{folder.name}/{p.name}" for p in folder.glob("*.md")
                         if p.name != "index.md" and not p.stem.endswith(("-timeline", "-sources")))
         regions.append({_title(folder / "index.md"): [f"{output}/{folder.name}/index.md", *briefs]})
