@@ -87,7 +87,7 @@ def build(site_dir: Path, strict: bool, jobs: int | None) -> None:
         log.error("briefs: %s", error)
         sys.exit(1)
     for problem in report.problems:
-        log.warning("%s", problem)
+        log.log(logging.INFO if problem.severity == "notice" else logging.WARNING, "%s", problem)
     log.info("%s", report.summary())
 
 

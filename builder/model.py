@@ -20,7 +20,7 @@ class Problem:
     message: str
     fix: str = ""
     line: int | None = None
-    severity: str = "error"  # "error" skips the source; "warning" keeps it
+    severity: str = "error"  # "error" skips the source; "warning" keeps it; "notice" is only said
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -193,8 +193,9 @@ class BuildReport:
     def summary(self) -> str:
         """The one line every build ends with."""
         skipped = sum(p.severity == "error" for p in self.problems)
+        warnings = sum(p.severity == "warning" for p in self.problems)
         stages = ", ".join(f"{stage} {spent:.2f}s" for stage, spent in self.seconds)
         return (f"briefs: {self.briefs} briefs from {self.sources} sources ({self.extracted} extracted, "
-                f"{self.articles - self.extracted} cached, {skipped} skipped, {len(self.problems) - skipped} warnings); "
+                f"{self.sources - self.extracted} cached, {skipped} skipped, {warnings} warnings); "
                 f"{self.pages_written} pages written, {self.pages_unchanged} unchanged, {self.pages_removed} removed"
                 + (f"; {stages}" if stages else ""))

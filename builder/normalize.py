@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Document, Sentence, Source
+from .model import Document, Problem, Sentence, Source, SourceError
 
 BOILERPLATE = re.compile(
     r"^(?:advertisement|advertising|sponsored(?: content)?|share(?: this(?: article| story)?)?|"
@@ -41,6 +41,8 @@ def clean(source: Source) -> Document:
             seen.add(key)
             sentences.append(Sentence(len(sentences), number, offset + start, offset + end, sentence))
         offset += len(paragraph) + 2
+    if not sentences:
+        raise SourceError(Problem(source.path, "no article text", "add the article's text, or remove the file"))
     return Document(source, text, tuple(sentences), dropped)
 
 

@@ -81,8 +81,9 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     briefs, assembly_problems = assemble.briefs(articles, settings.group)
     problems += assembly_problems
     started = clock.add("assemble", started)
-    if strict and problems:
-        raise BuildFailed(tuple(problems), f"{len(problems)} problem(s) in the sources; nothing written (--strict)")
+    failing = tuple(p for p in problems if p.severity != "notice")
+    if strict and failing:
+        raise BuildFailed(failing, f"{len(failing)} problem(s) in the sources; nothing written (--strict)")
     briefs, state = changes.compare(briefs, changes.load(settings.site_dir))
     started = clock.add("changes", started)
     pages = render.site(briefs, settings)
@@ -169,15 +170,13 @@ def _extract_one(job: tuple[Path, Settings, tuple[RegistryEntry, ...]]) -> Extra
         started = clock.add("ingest", started)
         document = normalize.clean(source)
         started = clock.add("normalize", started)
-        if not document.sentences:
-            raise SourceError(Problem(source.path, "no article text", "add the article's text, or remove the file"))
         article = extract.article(document, registry, settings.default_region)
         clock.add("extract", started)
         if "region" not in source.meta:
             why = "the default region" if article.region == settings.default_region else "the state it names most"
-            problems.append(Problem(source.path, f"no region given: filed under '{article.region}', {why}",
-                                    "add `region:` to its front matter, or put it in a folder named after the "
-                                    "region in sources/", None, "warning"))
+            fix = "add `region:` to its front matter" if source.format == "md" else "put it in a folder named after its region in sources/"
+            problems.append(Problem(source.path, f"no region given: filed under '{article.region}', {why}", fix,
+                                    None, "notice"))
     except SourceError as error:
         problems.append(error.problem)
         article = None

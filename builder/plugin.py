@@ -52,8 +52,8 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
             raise PluginError(f"briefs: {error}") from None
         except WriteError as error:
             raise PluginError(f"briefs: {error}") from None
-        for problem in report.problems:
-            log.warning("%s", problem)  # --strict makes MkDocs fail on these
+        for problem in report.problems:  # --strict makes MkDocs fail on warnings, not on notices
+            log.log(logging.INFO if problem.severity == "notice" else logging.WARNING, "%s", problem)
         log.info("%s", report.summary())
         if not self.user_nav:
             config.nav = navigation(Path(config.docs_dir), self.settings.output)

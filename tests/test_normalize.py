@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.model import Source
+from builder.model import Source, SourceError
 from builder.normalize import clean
 
 
@@ -105,5 +105,7 @@ def test_single_newlines_separate_paragraphs_when_there_are_no_blank_lines():
                                                     "Two boats sailed before noon."]
 
 
-def test_empty_body_gives_no_sentences():
-    assert sentences("\n\nAdvertisement\n\n   \n") == []
+def test_a_body_with_no_sentences_is_refused_naming_the_file():
+    with pytest.raises(SourceError) as refused:
+        sentences("\n\nAdvertisement\n\n   \n")
+    assert "no article text" in str(refused.value)
