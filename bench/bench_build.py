@@ -732,6 +732,17 @@ def _memory_mb(pid: int) -> tuple[float, float]:
     return (pss or rss), rss
 
 
+def _busy_seconds() -> float | None:
+    """CPU-seconds all processes have spent so far, from /proc/stat (None off Linux)."""
+    try:
+        with open("/proc/stat", "rb") as handle:
+            fields = handle.readline().split()[1:]
+        user, nice, system, idle, iowait, irq, softirq = (int(f) for f in fields[:7])
+        return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return None
+
+
 @dataclass
 class Measured:
     code: int
@@ -742,12 +753,15 @@ class Measured:
     stdout: str
     stderr: str
     result: dict[str, Any] = field(default_factory=dict)
+    cpu_seconds: float = 0.0  # CPU time of the measured process tree
+    others: float = float("nan")   # cores kept busy by other processes meanwhile (this script's sampling included)
 
 
 def run_measured(command: list[str], cwd: Path, env: dict[str, str], result_file: Path | None = None,
                  interval: float = 0.05) -> Measured:
     """Run a command; its wall time and the peak memory of its process tree."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        busy_before = _busy_seconds()
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
         tree_peak = 0.0
@@ -758,6 +772,7 @@ def run_measured(command: list[str], cwd: Path, env: dict[str, str], result_file
             tree_peak = max(tree_peak, sum(_memory_mb(p)[0] for p in _tree(process.pid)))
             time.sleep(interval)
         wall = time.perf_counter() - started
+        busy_after = _busy_seconds()
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -771,7 +786,33 @@ def run_measured(command: list[str], cwd: Path, env: dict[str, str], result_file
         except ValueError:
             pass
         result_file.unlink()
-    return Measured(process.returncode, wall, max(tree_peak, largest), tree_peak, largest, stdout, stderr, result)
+    cpu = usage.ru_utime + usage.ru_stime
+    others = (max(0.0, busy_after - busy_before - cpu) / wall
+              if busy_before is not None and busy_after is not None and wall > 0 else float("nan"))
+    return Measured(process.returncode, wall, max(tree_peak, largest), tree_peak, largest, stdout, stderr, result,
+                    cpu, others)
+
+
+def _spin(count: int) -> float:
+    started = time.perf_counter()
+    total = 0
+    for i in range(count):
+        total += i
+    return time.perf_counter() - started
+
+
+def cpu_speedup(count: int = 6_000_000) -> float:
+    """How much faster two processes do two equal pure-Python loops than one
+    process does one of them twice: the machine's own ceiling for 2 workers."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        list(pool.map(_spin, (1000, 1000)))                     # start the workers first
+        serial = sum(_spin(count) for _ in range(2))
+        started = time.perf_counter()
+        list(pool.map(_spin, (count, count)))
+        parallel = time.perf_counter() - started
+    return serial / parallel if parallel else float("nan")
 
 
 # =============================================================================
@@ -920,6 +961,7 @@ def bench_size(n: int, args: argparse.Namespace, root: Path, scratch: Path, env:
     out["briefs_build_wall"] = _median([m.result.get("build_wall") for m in cold])
     out["briefs_peak_mb"] = max(m.peak_mb for m in cold)
     out["briefs_largest_rss_mb"] = max(m.largest_rss_mb for m in cold)
+    out["briefs_cpu"] = _median([m.cpu_seconds for m in cold])
     last = cold[-1].result
     out["report"] = {k: last.get(k) for k in ("sources", "articles", "extracted", "briefs", "pages_written",
                                                "errors", "warnings")}
@@ -955,17 +997,23 @@ def bench_size(n: int, args: argparse.Namespace, root: Path, scratch: Path, env:
     out["warm_extracted"] = max((m.result.get("extracted") or 0) for m in warm)
     out["warm_stages"] = _stage_medians(warm)
     out["warm_ok"] = all(m.result.get("ok") for m in warm)
+    out["others"] = max((m.others for m in cold + mk + warm if m.others == m.others), default=float("nan"))
 
     if throughput:
         rates: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+        others = []
         for run in range(runs):
             for workers in (1, 2):
                 clean_build_state(site)
                 measured = child_build(site, env, workers, scratch)
                 rates[workers].append(_extraction_rates(measured, corpus["words"]))
+                others.append(measured.others)
                 log(f"throughput run {run + 1}/{runs}, {workers} worker(s): {measured.wall:.2f}s")
         out["throughput"] = {w: {"per_core": _median([r[0] for r in values]),
                                  "effective": _median([r[1] for r in values])} for w, values in rates.items()}
+        out["throughput_others"] = max((o for o in others if o == o), default=float("nan"))
+        out["cpu_speedup"] = cpu_speedup()
+        log(f"machine: two processes run {out['cpu_speedup']:.2f}x as fast as one on a pure-Python loop")
     return out
 
 
@@ -1017,6 +1065,7 @@ def _rows(r: dict[str, Any]) -> list[tuple[str, str]]:
         ("extraction words/s per core", f"{d['words_per_s']:,.0f}"),
         ("briefs: briefs / problems", f"{r['report'].get('briefs')} / {r['report'].get('errors')} errors, "
                                       f"{r['report'].get('warnings')} warnings"),
+        ("other processes' load, cores (max)", f"{r['others']:.2f}"),
     ]
     if not (r["cold_ok"] and r["mkdocs_ok"] and r["warm_ok"]):
         rows.append(("FAILED", f"cold ok={r['cold_ok']} mkdocs ok={r['mkdocs_ok']} warm ok={r['warm_ok']}"))
@@ -1092,7 +1141,16 @@ def print_summary(results: list[dict[str, Any]]) -> None:
                      [["words/s per core (ingest+normalize+extract time)", f"{one['per_core']:,.0f}",
                        f"{two['per_core']:,.0f}", f"{_ratio(one['per_core'], two['per_core']):.2f}"],
                       ["words/s of the extraction phase (wall)", f"{one['effective']:,.0f}",
-                       f"{two['effective']:,.0f}", f"{_ratio(one['effective'], two['effective']):.2f}"]]))
+                       f"{two['effective']:,.0f}", f"{_ratio(one['effective'], two['effective']):.2f}"],
+                      ["machine: pure-Python loop, 2 processes vs 1", "", "", f"{r['cpu_speedup']:.2f}"]]))
+        if r["throughput_others"] > 0.2:
+            print(f"note: other processes kept {r['throughput_others']:.2f} cores busy during these runs")
+    busy = [r for r in results if r["others"] > 0.2]
+    if busy:
+        print()
+        print("note: other processes were busy during the measurements ("
+              + ", ".join(f"{r['n']:,}: up to {r['others']:.2f} cores" for r in busy)
+              + "); times are inflated accordingly.")
     print()
     print(_table("== targets (issue 6) ==", ["target", "measured", "result"], targets(results)))
 

@@ -21,6 +21,7 @@ import yaml
 from .model import Problem, Source, SourceError
 
 READERS: dict[str, Callable[[str, str], Source]] = {}
+MIN_HTML_WORDS = 12  # less than this from a saved page is a menu or a stub, not an article
 MAX_BYTES = 64 * 1024 * 1024
 
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})[-_ ]?(.*)$")
@@ -202,7 +203,7 @@ def read_md(name: str, text: str) -> Source:
     except ValueError:
         raise SourceError(Problem(name, "front matter has no closing '---' line", "end the front matter with a line of three dashes", 1)) from None
     meta, lines = _load_yaml(name, raw)
-    body = body.lstrip("\n")
+    body = plain_text(body.lstrip("\n"))
     body_line = text[: len(text) - len(body)].count("\n") + 1
     meta.setdefault("published", _date_from_name(name))
     return _source(name, "md", body, meta, body_line, lines)
@@ -233,6 +234,22 @@ def _load_yaml(name: str, raw: str) -> tuple[dict[str, Any], dict[str, int]]:
     return meta, {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
 
 
+MARKDOWN_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)")
+MARKDOWN_INLINE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<!--.*?-->|</?[A-Za-z][^>]*>|(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\2")
+
+
+def plain_text(body: str) -> str:
+    """A Markdown body as the text a reader sees: no heading, list, quote or
+    admonition markers, no code fences, links as their text, no tags."""
+    lines = []
+    for line in body.split("\n"):
+        if line.strip().startswith(("```", "~~~", "--8<--", "!!!", "???", "///")) \
+                or re.fullmatch(r"\s*(?:[-*_]\s*){3,}", line):
+            continue
+        lines.append(MARKDOWN_INLINE.sub(lambda m: m[1] if m[1] is not None else (m[3] or ""), MARKDOWN_LINE.sub("", line)))
+    return "\n".join(lines)
+
+
 # --- .html --------------------------------------------------------------
 
 
@@ -243,7 +260,7 @@ def read_html(name: str, text: str) -> Source:
 
     found = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, include_tables=False,
                                         date_extraction_params={"extensive_search": False, "original_date": True})
-    if found is None or not (found.text or "").strip():
+    if found is None or len((found.text or "").split()) < MIN_HTML_WORDS:
         raise SourceError(Problem(name, "no article text found in this HTML page", "save the article page itself, or paste its text into a .txt"))
     title = (found.title or "").strip()
     lines = [line for line in found.text.split("\n") if line.strip()]
