@@ -83,7 +83,7 @@ def build(site_dir: Path, strict: bool, jobs: int | None) -> None:
             log.error("%s", problem)
         log.error("briefs: build failed: %s", error)
         sys.exit(1)
-    except WriteError as error:
+    except (WriteError, render.TemplateProblem) as error:
         log.error("briefs: %s", error)
         sys.exit(1)
     for problem in report.problems:

@@ -14,8 +14,8 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import pipeline
-from .config import DEFAULTS, ConfigError, Settings, settings_from
+from . import pipeline, render
+from .config import DEFAULTS, ConfigError, Settings, load_settings, settings_from
 from .write import WriteError
 
 log = logging.getLogger("mkdocs.plugins.briefs")
@@ -37,8 +37,10 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.user_nav = config.nav is not None
         site_dir = Path(config.config_file_path).parent
         try:
+            # site_url as written in mkdocs.yml: `mkdocs serve` replaces it with its own address.
+            written = load_settings(site_dir, Path(config.config_file_path).name)
             self.settings = settings_from(site_dir, dict(self.config), docs_dir=config.docs_dir,
-                                          site={"site_url": config.site_url or "", "site_name": config.site_name or ""})
+                                          site={"site_url": written.site_url, "site_name": config.site_name or ""})
         except ConfigError as error:
             raise PluginError(str(error)) from None
         return config
@@ -50,7 +52,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
             for problem in error.problems:
                 log.error("%s", problem)
             raise PluginError(f"briefs: {error}") from None
-        except WriteError as error:
+        except (WriteError, render.TemplateProblem) as error:
             raise PluginError(f"briefs: {error}") from None
         for problem in report.problems:  # --strict makes MkDocs fail on warnings, not on notices
             log.log(logging.INFO if problem.severity == "notice" else logging.WARNING, "%s", problem)

@@ -334,8 +334,31 @@ def _answer(question: Question, cite: Notes) -> Markup:
     return Markup(f" — **answered** by {md_escape(found.source)}: “{md_escape(found.text)}”{cite(found)}")
 
 
+class TemplateProblem(Exception):
+    """A site's template override cannot be rendered: ``path:line: message``."""
+
+
 def _render(env: jinja2.Environment, template: str, **context: Any) -> str:
-    return env.get_template(template).render(**context)
+    try:
+        return env.get_template(template).render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        where = f"{error.filename or template}:{error.lineno}"
+        raise TemplateProblem(f"{where}: template syntax error: {error.message} — fix the template") from None
+    except jinja2.TemplateError as error:
+        where = _template_line(error, template)
+        raise TemplateProblem(f"{where}: {error} — fix the template, or delete it to use the built-in one") from None
+
+
+def _template_line(error: Exception, template: str) -> str:
+    """The template file and line a rendering error came from, from its traceback."""
+    trace = error.__traceback__
+    found = template
+    while trace is not None:
+        name = trace.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            found = f"{name}:{trace.tb_lineno}"
+        trace = trace.tb_next
+    return found
 
 
 def newest_first(briefs: Iterable[Brief]) -> list[Brief]:

@@ -169,6 +169,11 @@ class _Context:
         self.sentence, self.start, self.end, self.anchor = sentence, start, end, anchor
         self.dct = anchor.published
 
+    def clause_direction(self) -> int:
+        """The tense cue nearest before the expression in its own clause, or 0."""
+        clause_start = max(self.sentence.rfind(c, 0, self.start) for c in ",;:—(")
+        return _last_cue(self.sentence[clause_start + 1:self.start])
+
     def direction(self) -> int:
         """+1 future, -1 past, 0 unknown: the nearest tense cue, in the
         expression's clause first, preceding words before following ones."""
@@ -182,8 +187,14 @@ class _Context:
         return _first_cue(after[:stop]) or _last_cue(self.sentence[:self.start]) or _first_cue(after)
 
 
+PASSIVE = re.compile(r"\b(?:be|been|being)\s+$", re.IGNORECASE)
+
+
 def _cues(text: str) -> list[tuple[int, int]]:
-    found = [(m.start(), 1) for m in FUTURE_CUE.finditer(text)] + [(m.start(), -1) for m in PAST_CUE.finditer(text)]
+    """Tense cues by position; a participle after "be" ("will be finalized")
+    takes its tense from the auxiliary, not from its -ed."""
+    found = [(m.start(), 1) for m in FUTURE_CUE.finditer(text)]
+    found += [(m.start(), -1) for m in PAST_CUE.finditer(text) if not PASSIVE.search(text, 0, m.start())]
     return sorted(found)
 
 
@@ -235,8 +246,9 @@ def _day(year: int | None, month: int, day: int) -> str | None:
 
 
 def _year_for(month: int, day: int | None, context: _Context) -> int | None:
-    """The year of a month (and day) named without one: the occurrence nearest
-    the publication date; the tense decides only when both are about as near."""
+    """The year of a month (and day) named without one: as the tense of its
+    clause says ("will resume in December", "toppled in June"), else the
+    occurrence nearest the publication date."""
     dct = context.dct
     if dct is None:
         return None
@@ -247,9 +259,9 @@ def _year_for(month: int, day: int | None, context: _Context) -> int | None:
             return dct.year
         past = day < dct.day
         return dct.year if past or context.direction() >= 0 or day - dct.day < 15 else dct.year - 1
-    if abs(ahead - behind) <= 2:
-        return dct.year + (1 if month < dct.month else 0) if context.direction() > 0 else dct.year - (1 if month > dct.month else 0)
-    return dct.year + (1 if month < dct.month else 0) if ahead < behind else dct.year - (1 if month > dct.month else 0)
+    tense = context.clause_direction()
+    future = tense > 0 if tense else (context.direction() > 0 if abs(ahead - behind) <= 2 else ahead < behind)
+    return dct.year + (1 if month < dct.month else 0) if future else dct.year - (1 if month > dct.month else 0)
 
 
 @resolver("iso")
