@@ -15,9 +15,10 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import replace
-from typing import Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 from .extract import slugify
+from .extract.actors import name_key
 from .extract.questions import cue
 from .model import Actor, Article, Brief, Citation, Event, Problem, Question, Statement
 
@@ -51,10 +52,9 @@ def briefs(articles: list[Article], group: str = "region") -> tuple[tuple[Brief,
     return tuple(made), problems
 
 
-def newest_first(articles: Iterable[Article]) -> list[Article]:
-    """The newest article first, undated ones last, ties by source path."""
-    by_source = sorted(articles, key=lambda a: a.source)
-    return sorted(by_source, key=lambda a: a.published or dt.date.min, reverse=True)
+def newest_first(items: Iterable[T], tie: Callable[[T], Any] = lambda a: a.source) -> list[T]:
+    """Articles or briefs, the newest first, undated ones last, ties in ``tie`` order."""
+    return sorted(sorted(items, key=tie), key=lambda item: item.published or dt.date.min, reverse=True)
 
 
 def _brief(slug: str, region: str, topic: str, members: list[Article]) -> Brief:
@@ -134,7 +134,7 @@ def merge_actors(articles: list[Article]) -> tuple[Actor, ...]:
     by_name: dict[str, int] = {}
     for article in articles:
         for actor in article.actors:
-            keys = [_name_key(n) for n in (actor.name, *actor.aliases)]
+            keys = [name_key(n) for n in (actor.name, *actor.aliases)]
             index = next((by_name[k] for k in keys if k in by_name), None)
             if index is None:
                 index = len(groups)
@@ -156,10 +156,6 @@ def _one_actor(reports: list[Actor]) -> Actor:
         citations = _cite(citations, actor.citations[:1])
     return Actor(name, reports[-1].kind, role, tuple(sorted(aliases, key=lambda n: (n.lower(), n))),
                  sum(a.mentions for a in reports), citations)
-
-
-def _name_key(name: str) -> str:
-    return re.sub(r"[’'.]", "", name.lower())
 
 
 def merge_timeline(events: list[Event]) -> tuple[Event, ...]:

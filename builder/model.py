@@ -39,7 +39,7 @@ class SourceError(Exception):
 class Source:
     """One article as read from disk: its text and what its front matter says."""
 
-    path: str                 # relative to the sources folder, with '/'
+    path: str                 # as given, or relative to the site folder in a build, with '/'
     format: str               # "txt" | "md" | "html"
     text: str                 # the article body, decoded, before cleaning
     meta: Mapping[str, Any]   # validated front matter (see ingest.FRONT_MATTER)

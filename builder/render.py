@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from . import changes
 from .config import Settings
+from .assemble import newest_first
 from .extract import slugify
 from .model import Brief, Citation, Event, Page, Question
 
@@ -203,7 +204,7 @@ def site(briefs: Iterable[Brief], settings: Settings) -> tuple[Page, ...]:
     briefs = tuple(briefs)
     links = site_map(briefs)
     regions: dict[str, list[Brief]] = defaultdict(list)
-    for brief in newest_first(briefs):
+    for brief in _newest_briefs(briefs):
         regions[brief.region].append(brief)
     pages = []
     for brief in briefs:
@@ -215,10 +216,9 @@ def site(briefs: Iterable[Brief], settings: Settings) -> tuple[Page, ...]:
                                         href=lambda b, p=path: links.relative(p, links.brief(b)))))
     pages += _actor_pages(env, briefs, links)
     pages += _paged(env, "timeline", "Timeline", _all_events(briefs), links)
-    articles = [(a, b) for b in briefs for a in b.articles]
-    articles = sorted(sorted(articles, key=lambda pair: pair[0].source),
-                      key=lambda pair: pair[0].published or dt.date.min, reverse=True)
-    pages += _paged(env, "sources", "Sources", articles, links, newest_first=True)
+    articles = [(a, b) for b in briefs for a in newest_first(b.articles)]
+    articles = sorted(articles, key=lambda pair: pair[0].published or dt.date.min, reverse=True)
+    pages += _paged(env, "sources", "Sources", articles, links, newest_on_top=True)
     pages.append(Page("index.md", _render(env, "index.md.j2", regions=sorted(regions.items()),
                                           href=links.brief, region_path=links.region)))
     pages.append(Page("tags.md", _render(env, "tags.md.j2", tags=sorted({t for b in briefs for t in b.tags}))))
@@ -227,17 +227,17 @@ def site(briefs: Iterable[Brief], settings: Settings) -> tuple[Page, ...]:
 
 
 def _paged(env: jinja2.Environment, name: str, title: str, rows: list[tuple[Any, Brief]], links: SiteMap,
-           newest_first: bool = False, base: str = "") -> list[Page]:
+           newest_on_top: bool = False, base: str = "") -> list[Page]:
     """``base+name``.md with the newest PER_PAGE rows; older ones on
     ``base+name``/1.md, 2.md, ... (oldest first), each linking to its neighbours."""
-    chunks = _chunks(rows[::-1] if newest_first else rows)  # chronological chunks, oldest first
+    chunks = _chunks(rows[::-1] if newest_on_top else rows)  # chronological chunks, oldest first
     paths = [f"{base}{name}/{n}.md" for n in range(1, len(chunks))] + [f"{base}{name}.md"]
     pages = []
     for index, (chunk, path) in enumerate(zip(chunks, paths)):
         older = links.relative(path, paths[index - 1]) if index else None
         newer = links.relative(path, paths[index + 1]) if index + 1 < len(paths) else None
         part = title if index + 1 == len(paths) else f"{title}, part {index + 1}"
-        pages.append(Page(path, _render(env, f"{name}.md.j2", title=part, rows=chunk[::-1] if newest_first else chunk,
+        pages.append(Page(path, _render(env, f"{name}.md.j2", title=part, rows=chunk[::-1] if newest_on_top else chunk,
                                         href=lambda b, p=path: links.relative(p, links.brief(b)),
                                         older=older, newer=newer)))
     return pages
@@ -272,7 +272,7 @@ def _brief_archives(env: jinja2.Environment, brief: Brief, links: SiteMap) -> li
         pages += _paged(env, "timeline", f"{brief.title}: timeline", rows, links, base=base)
     if len(brief.articles) > SHOWN["articles"]:
         rows = [(a, brief) for a in brief.articles]
-        pages += _paged(env, "sources", f"{brief.title}: sources", rows, links, newest_first=True, base=base)
+        pages += _paged(env, "sources", f"{brief.title}: sources", rows, links, newest_on_top=True, base=base)
     return pages
 
 
@@ -282,7 +282,7 @@ def archive_base(brief: Brief, links: SiteMap) -> str:
 
 def _actor_pages(env: jinja2.Environment, briefs: tuple[Brief, ...], links: SiteMap) -> list[Page]:
     appearances: dict[str, list[tuple[Brief, Any, list[Any]]]] = defaultdict(list)
-    for brief in newest_first(briefs):
+    for brief in _newest_briefs(briefs):
         for actor in brief.actors:
             cited = {c.source for c in actor.citations}
             appearances[actor.name].append((brief, actor, [a for a in brief.articles if a.source in cited]))
@@ -361,9 +361,7 @@ def _template_line(error: Exception, template: str) -> str:
     return found
 
 
-def newest_first(briefs: Iterable[Brief]) -> list[Brief]:
-    """The newest brief first, undated ones last, ties by slug."""
-    by_slug = sorted(briefs, key=lambda b: (b.region, b.slug))
-    return sorted(by_slug, key=lambda b: b.published or dt.date.min, reverse=True)
+def _newest_briefs(briefs: Iterable[Brief]) -> list[Brief]:
+    return newest_first(briefs, tie=lambda b: (b.region, b.slug))
 
 

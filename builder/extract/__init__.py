@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter
 from typing import Any
 
+from ..ingest import DATED_NAME
 from ..model import Actor, Article, Citation, Document, Event, Question, Statement
 from . import actors as actors_stage
 from . import background as background_stage
@@ -29,7 +30,6 @@ def article(document: Document, registry: tuple[RegistryEntry, ...] = (), defaul
     published = published or meta.get("published")
     expressions = temporal.tag(sentences, published)
     summary = background_stage.summary(sentences, path)
-    lead = {s.citation.sentence for s in summary}
     found_actors = actors_stage.extract(sentences, path, registry)
     editor = Citation(path, None, "added by the editor")
     return Article(
@@ -45,8 +45,8 @@ def article(document: Document, registry: tuple[RegistryEntry, ...] = (), defaul
         background=background_stage.background(sentences, path, expressions, published, len(summary))
         + tuple(Statement(text, (editor,)) for text in meta.get("background", ())),
         actors=_merge_actors(found_actors, meta.get("actors", ()), editor),
-        timeline=timeline.extract(sentences, path, expressions, published)
-        + tuple(_editor_event(e, editor) for e in meta.get("events", ())),
+        timeline=_merge_events(timeline.extract(sentences, path, expressions, published),
+                               tuple(_editor_event(e, editor) for e in meta.get("events", ()))),
         temporal_expressions=expressions,
         open_questions=questions_stage.extract(sentences, path)
         + tuple(Question(q["question"], (editor,)) for q in meta.get("questions", ())),
@@ -58,7 +58,8 @@ def article(document: Document, registry: tuple[RegistryEntry, ...] = (), defaul
 
 def _stem(path: str) -> str:
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return re.sub(r"^\d{4}-\d{2}-\d{2}[-_ ]?", "", stem) or stem
+    dated = DATED_NAME.match(stem)
+    return (dated[2] if dated else stem) or stem
 
 
 def slugify(text: str) -> str:
@@ -102,6 +103,12 @@ def _merge_actors(found: tuple[Actor, ...], edits: tuple[dict[str, Any], ...], e
         merged[index] = Actor(edit["name"], edit.get("kind", actor.kind), edit.get("role", actor.role), aliases,
                               actor.mentions, actor.citations)
     return tuple(merged)
+
+
+def _merge_events(found: tuple[Event, ...], edits: tuple[Event, ...]) -> tuple[Event, ...]:
+    """The editor's events, and the extracted ones on dates the editor did not describe."""
+    dated = {e.date for e in edits if e.date}
+    return tuple(e for e in found if e.date not in dated) + edits
 
 
 def _editor_event(edit: dict[str, Any], editor: Citation) -> Event:

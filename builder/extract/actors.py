@@ -102,7 +102,7 @@ class _Context:
 def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[RegistryEntry, ...] = ()) -> tuple[Actor, ...]:
     """The actors of one article, most mentioned first."""
     context = _Context(frozenset(w for s in sentences for w in LOWER_WORD.findall(s.text)), registry,
-                       frozenset(_key(w) for s in sentences for w in INNER_CAPITAL.findall(s.text)))
+                       frozenset(name_key(w) for s in sentences for w in INNER_CAPITAL.findall(s.text)))
     mentions = [m for s in sentences for m in _mentions(s, context)]
     entities = [e for e in _fold(mentions, registry) if not _only_a_setting(e) and not _only_a_label(e)]
     by_index = {s.index: s for s in sentences}
@@ -219,7 +219,7 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
     if initial:
         while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context, len(tokens) == 1):
             tokens = tokens[1:]
-        if len(tokens) == 1 and _key(tokens[0]) not in context.inner and not tokens[0].isupper() \
+        if len(tokens) == 1 and name_key(tokens[0]) not in context.inner and not tokens[0].isupper() \
                 and not _known(tokens[0], context):
             return []
     while tokens and tokens[-1].lower() in CONNECTORS:
@@ -375,7 +375,8 @@ def _new_entity(mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Enti
 _PARTICLE_PREFIX = re.compile(rf"^{_PARTICLE}-")
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """A name folded for comparison: case, dots, apostrophes and "al-" prefixes aside."""
     return _PARTICLE_PREFIX.sub("", name.lower().replace("’", "'")).replace(".", "")
 
 
@@ -389,7 +390,7 @@ def _core(name: str) -> str:
     tokens = name.split()
     while len(tokens) > 1 and tokens[-1].lower().strip(".,") in GENERIC_WORDS:
         tokens = tokens[:-1]
-    return _key(" ".join(tokens))
+    return name_key(" ".join(tokens))
 
 
 class _Index:
@@ -407,15 +408,16 @@ class _Index:
             self.add_name(entity, name)
 
     def add_name(self, entity: _Entity, name: str) -> None:
-        self.exact.setdefault(_key(name), entity)
+        self.exact.setdefault(name_key(name), entity)
         if entity.kind == "state":
             return
         self.core.setdefault(_core(name), entity)
         tokens = name.split()
         forms = {"initials": _initials(name), "token": [t.replace(".", "") for t in tokens]}
         if len(tokens) > 1:
-            forms["surname"] = [_key(tokens[-1])]
+            forms["surname"] = [name_key(tokens[-1])]
             forms["first"] = [tokens[0]]
+            forms["head"] = [tokens[-1]] if tokens[-1].lower() in ORG_WORDS else []
             forms["tail"] = [" ".join(tokens[i:]) for i in range(1, len(tokens))]
         for form, values in forms.items():
             for value in values:
@@ -426,33 +428,34 @@ class _Index:
     def match(self, mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Entity | None:
         surface = mention.surface
         if mention.state:
-            return self.exact.get(_key(mention.state))
-        entity = self.exact.get(_key(surface)) or self.core.get(_core(surface)) or self._plural(surface)
+            return self.exact.get(name_key(mention.state))
+        entity = self.exact.get(name_key(surface)) or self.core.get(_core(surface)) or self._plural(surface)
         if entity is not None:
             return entity
         for entry in registry:
             if surface == entry.name or surface in entry.aliases:
-                return self.exact.get(_key(entry.name))
+                return self.exact.get(name_key(entry.name))
         return self._short_form(surface)
 
     def _plural(self, surface: str) -> _Entity | None:
         """"Airbuses", "A380s" as the name they are plurals of."""
         for ending in ("es", "s"):
             if surface.endswith(ending) and len(surface) > len(ending) + 2:
-                found = self.exact.get(_key(surface[: -len(ending)]))
+                found = self.exact.get(name_key(surface[: -len(ending)]))
                 if found is not None and found.kind != "person":
                     return found
         return None
 
     def _short_form(self, surface: str) -> _Entity | None:
         """An acronym ("EADS"), a surname ("Assad"), a first word ("Lockheed"),
-        or the tail of a longer name ("Air Force"), when only one entity fits."""
+        an organisation's head noun ("the Council"), or the tail of a longer
+        name ("Air Force"), when only one entity fits."""
         if _is_acronym(surface):
             tries = [("initials", surface.replace(".", "")), ("token", surface.replace(".", ""))]
         elif " " in surface:
             tries = [("tail", surface)]
         else:
-            tries = [("surname", _key(surface)), ("first", surface)]
+            tries = [("surname", name_key(surface)), ("first", surface), ("head", surface)]
         for form, value in tries:
             found = [e for e in self.forms[form].get(value, ()) if e.kind != "state"]
             if form == "surname":

@@ -79,7 +79,7 @@ ORG_WORDS = frozenset(
 ARMED_WORDS = frozenset("militia militias rebels rebel fighters insurgents separatists guerrillas brigade brigades "
                         "army forces militants jihadists".split())
 PLACE_WORDS = frozenset("heights mountains mountain river sea ocean gulf strait bay valley island islands peninsula "
-                        "province region city desert plateau coast border basin lake canal district governorate "
+                        "province region city desert plateau coast border basin lake canal district governorate dam "
                         "north south east west".split())
 CONTINENTS = frozenset(
     ("Europe", "Asia", "Africa", "Americas", "Oceania", "Middle East", "Levant", "Balkans", "Caucasus",

@@ -34,11 +34,11 @@ ASK = {
 }
 
 
-def extract(sentences: tuple[Sentence, ...], source: str, skip: frozenset[int] = frozenset()) -> tuple[Question, ...]:
-    """Questions from the sentences (those in ``skip`` are the lead, asked elsewhere)."""
+def extract(sentences: tuple[Sentence, ...], source: str) -> tuple[Question, ...]:
+    """A question for each sentence that states something unresolved."""
     found = []
     for sentence in sentences:
-        if sentence.index in skip or SETTLED.search(sentence.text):
+        if SETTLED.search(sentence.text):
             continue
         kind = cue(sentence.text)
         if kind:
@@ -87,18 +87,18 @@ def _negated_response(text: str) -> str | None:
 
 def _will(text: str) -> str | None:
     clause = re.search(r"(?:^|,\s*|;\s*|\bthat\s+)((?:the\s+)?[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,4}?)\s+will\s+([^,.;]{3,100})", text)
-    if not clause or clause[1].lower() in ("it", "this", "that"):
+    if not clause or clause[1].lower() in ("it", "this", "that") or NOT_A_SUBJECT.search(clause[1]):
         return None
     return f"Will {_lower_first(clause[1])} {clause[2].strip()}?"
 
 
 def _set_to(text: str) -> str | None:
-    match = re.search(r"(?:which|that|it|((?:the\s+)?[A-Z][\w'’-]*(?:,?\s+[A-Za-z][\w'’-]*){0,5}?))\s+(?:is|are)\s+"
+    match = re.search(r"(?:which|that|it|((?:the\s+)?[A-Z][\w'’-]*(?:,?\s+[A-Z][\w'’-]*|\s+[a-z][\w'’-]*){0,5}?))\s+(?:is|are)\s+"
                       r"(?:set|due|expected|scheduled)\s+to\s+([^,.;]{3,100})", text)
     if not match:
         return None
     subject = match[1] or _noun_before(text, match.start())
-    if not subject:
+    if not subject or NOT_A_SUBJECT.search(subject):
         return None
     return f"Will {_lower_first(subject)} {match[2].strip()} as planned, and what will it bring?"
 
@@ -147,6 +147,8 @@ def _expects(text: str) -> str | None:
     match = re.search(r"\b(?:expects?|expected|predicts?|predicted)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+to\s+"
                       r"([^,.;]{3,100})", text) or \
         re.search(r"((?:the\s+)?(?:[a-z]{1,3}-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:is|was|are|were)\s+expected\s+to\s+"
+                  r"([^,.;]{3,100})", text) or \
+        re.search(r"\b(?:said|says|added)\s+(?:that\s+)?((?:a|an|the)\s+[^,;]{2,40}?)\s+(?:is|was|are|were)\s+expected\s+to\s+"
                   r"([^,.;]{3,100})", text)
     return f"Will {_lower_first(match[1])} {match[2].strip()}?" if match else None
 
@@ -161,4 +163,6 @@ def _offer(text: str) -> str | None:
     return f"Will {_lower_first(match[1])}'s {noun} to {match[3].strip()} be taken up?"
 
 
-REWRITES = (_negated_response, _set_to, _expects, _offer, _will, _efforts, _whether)
+NOT_A_SUBJECT = re.compile(r"\b(?:said|says|told|added|stated|noted|announced|reported|whether|which|who|if|unclear|"
+                           r"uncertain|remains?)\b", re.IGNORECASE)
+REWRITES = (_negated_response, _whether, _set_to, _expects, _offer, _will, _efforts)
