@@ -37,8 +37,7 @@ CORPORATE_SUFFIX = frozenset("inc inc. corp corp. ltd ltd. plc n.v. nv s.a. sa a
 EVENT_WORDS = frozenset("show games conference summit award awards prize festival expo fair week day act bill "
                         "treaty agreement accord plan program programme index cup olympics championship "
                         "war crisis talks forum election elections".split())
-MODIFIER = re.compile(r"-(?:led|based|backed|owned|made|built|era|style|born|run|controlled|linked|allied|aligned|"
-                      r"funded|bound|affiliated|brokered|sponsored|related|focused|wide)$")
+MODIFIER = re.compile(r"-[a-z]{3,}$")  # "Kurdish-led", "EADS-led", "Macintosh-curious"
 LOCATIVE = re.compile(r"\b(?:in|into|inside|near|along|across|throughout|within|around|outside|to|from|at|via|"
                       r"towards?|over|northern|southern|eastern|western|central|war-torn)\s+(?:the\s+)?$",
                       re.IGNORECASE)
@@ -65,6 +64,8 @@ PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 NUMBER_AFTER = re.compile(r"\s+\d")
 LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
 INNER_CAPITAL = re.compile(rf"(?<=[\w,;] )(?:{_PARTICLE}-)?[A-Z][\w-]+")
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+                         "hundred thousand million billion first second third".split())
 ADJECTIVE_END = re.compile(r"(?:an|ian|ish|ese|i|ic|al)$")
 CONTRACTION = re.compile(r"[’'](?:ve|re|ll|d|m|t)$", re.IGNORECASE)
 
@@ -214,7 +215,7 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
         tokens = tokens[:digit]
         while tokens and tokens[-1].lower() in ("flight", "model", "type", "series"):
             tokens = tokens[:-1]
-    while tokens and tokens[-1].lower() in ("flight", "flights"):
+    while tokens and tokens[-1].lower().rstrip(".") in ("flight", "flights", "no"):
         tokens = tokens[:-1]
     if initial:
         while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context, len(tokens) == 1):
@@ -277,7 +278,7 @@ def _typed(tokens: list[str], title: list[str], after: str, locative: bool, inde
 
 
 def _not_a_name(tokens: list[str], lower: list[str], context: _Context) -> bool:
-    if all(t in NOT_NAMES or t in TITLE_WORDS for t in lower):
+    if all(t in NOT_NAMES or t in TITLE_WORDS or t in NUMBER_WORDS for t in lower):
         return True
     if len(tokens) == 1:
         word = CONTRACTION.sub("", tokens[0])
