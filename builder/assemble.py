@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any, Callable, Iterable, TypeVar
 
 from .extract import slugify
@@ -23,6 +24,8 @@ from .extract.questions import cue
 from .model import Actor, Article, Brief, Citation, Event, Problem, Question, Statement
 
 T = TypeVar("T")
+WORD = re.compile(r"[a-z0-9]+")
+RECENT = 16          # a merge compares an item with at most this many earlier items per key
 TAG = re.compile(r"[^\w\s-]+")
 SAME_TEXT = 0.6      # word-overlap above which two sentences say the same thing
 SAME_EVENT = {"day": 0.15, "month": 0.3, "year": 0.45}  # ... for two sentences dated alike to report one event
@@ -77,9 +80,10 @@ def _brief(slug: str, region: str, topic: str, members: list[Article]) -> Brief:
 # --- similarity -----------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def words(text: str) -> frozenset[str]:
     """Content words of a sentence, for comparing two sentences."""
-    return frozenset(w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS and len(w) > 1)
+    return frozenset(w for w in WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -90,13 +94,13 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 def _merge(items: list[T], same: Callable[[T, T], bool], combine: Callable[[T, T], T],
            keys: Callable[[T], Iterable[str]]) -> list[T]:
     """Fold each item into the first earlier one it is the same as. Only items
-    sharing a key are compared (keys: the longest words, a date), so a brief
-    of thousands of articles does not compare every pair."""
+    sharing a key are compared (keys: the longest words, a date), and per key
+    only the RECENT latest, so a brief of thousands of articles stays linear."""
     merged: list[T] = []
     index: dict[str, list[int]] = defaultdict(list)
     for item in items:
         item_keys = list(dict.fromkeys(keys(item)))
-        candidates = sorted({i for k in item_keys for i in index.get(k, ())})
+        candidates = sorted({i for k in item_keys for i in index.get(k, ())[-RECENT:]})
         found = next((i for i in candidates if same(merged[i], item)), None)
         if found is None:
             found = len(merged)
@@ -163,13 +167,16 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
     event citing each source; the same sentence with another date keeps both
     dates side by side. Dated entries by date, undated last in source order."""
     def same(a: Event, b: Event) -> bool:
-        if {c.source for c in a.citations} & {c.source for c in b.citations}:
+        if not (a.date and b.date):
+            return False
+        if b.citation.source in {c.source for c in a.citations}:
             return a.date == b.date and a.event == b.event  # one source: only an exact repeat
-        shared = words(a.event) & words(b.event)
-        likeness = overlap(words(a.event), words(b.event))
-        if a.date and a.date == b.date:
-            return len(shared) >= 2 and likeness >= SAME_EVENT[a.precision or "year"]
-        return bool(a.date and b.date) and likeness >= SAME_TEXT
+        first, second = words(a.event), words(b.event)
+        shared = len(first & second)
+        likeness = shared / (len(first) + len(second) - shared) if shared else 0.0
+        if a.date == b.date:
+            return shared >= 2 and likeness >= SAME_EVENT[a.precision or "year"]
+        return likeness >= SAME_TEXT
 
     def combine(a: Event, b: Event) -> Event:
         citations = _cite(a.citations, b.citations)
@@ -177,7 +184,7 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
             return replace(a, citations=citations)
         return replace(a, citations=citations, other_dates=a.other_dates + ((b.date, b.citation),))
 
-    merged = _merge(events, same, combine, lambda e: [f"date:{e.date}", *_longest(e.event)])
+    merged = _merge(events, same, combine, lambda e: [f"date:{e.date}", *_longest(e.event)] if e.date else [])
     return tuple(sorted(merged, key=lambda e: (e.date is None, e.date or "")))
 
 

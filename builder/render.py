@@ -191,7 +191,8 @@ def _unique_slugs(names: list[str], reserved: set[str]) -> dict[str, str]:
 
 # A page stays short however many articles a brief has: the newest items are
 # shown, the full timeline and source list are on pages of PER_PAGE rows.
-SHOWN = {"actors": 40, "background": 15, "timeline": 40, "undated": 10, "questions": 20, "articles": 25}
+SHOWN = {"actors": 40, "background": 15, "timeline": 40, "undated": 10, "questions": 20, "articles": 25,
+         "citations": 3}
 PER_PAGE = 200
 APPEARANCES = 10
 
@@ -257,7 +258,8 @@ def shown(brief: Brief) -> Brief:
     undated = [e for e in brief.timeline if not e.date]
     questions = [q for q in brief.open_questions if not q.answered_by][-SHOWN["questions"]:]
     answered = [q for q in brief.open_questions if q.answered_by][-max(0, SHOWN["questions"] - len(questions)):]
-    return replace(brief, actors=brief.actors[:SHOWN["actors"]], background=brief.background[-SHOWN["background"]:],
+    actors = tuple(replace(a, citations=a.citations[-SHOWN["citations"]:]) for a in brief.actors[:SHOWN["actors"]])
+    return replace(brief, actors=actors, background=brief.background[-SHOWN["background"]:],
                    timeline=tuple(dated[-SHOWN["timeline"]:] + undated[:SHOWN["undated"]]),
                    open_questions=tuple(questions + (answered if len(questions) < SHOWN["questions"] else [])),
                    articles=brief.articles[:SHOWN["articles"]])
