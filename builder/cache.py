@@ -22,7 +22,7 @@ from .model import Article, Problem
 
 FOLDER = ".briefs-cache"
 _TYPES = {cls.__name__: cls for cls in (model.Article, model.Actor, model.Citation, model.Event, model.Question,
-                                       model.Statement, model.TemporalExpression, model.Problem)}
+                                       model.Statement, model.TemporalExpression, model.Problem, model.BuildReport)}
 
 
 def version() -> str:
@@ -68,8 +68,35 @@ def prune(folder: Path, keep: set[str]) -> None:
     """Drop entries no source needs any more."""
     if folder.is_dir():
         for path in folder.glob("*.json"):
-            if path.stem not in keep:
+            if path.stem not in keep and path.name != LAST_BUILD:
                 path.unlink(missing_ok=True)
+
+
+LAST_BUILD = "last-build.json"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What the last successful build depended on, and its report: a build
+    with the same fingerprint has nothing to do."""
+
+    fingerprint: str
+    report: model.BuildReport
+
+
+def last_build(folder: Path) -> LastBuild | None:
+    try:
+        data = json.loads((folder / LAST_BUILD).read_text(encoding="utf-8"))
+        return LastBuild(data["fingerprint"], _decode(data["report"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_last_build(folder: Path, last: LastBuild) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f"{LAST_BUILD}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps({"fingerprint": last.fingerprint, "report": _encode(last.report)}), encoding="utf-8")
+    os.replace(temporary, folder / LAST_BUILD)
 
 
 def _encode(value: Any) -> Any:

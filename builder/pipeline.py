@@ -16,7 +16,7 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -76,7 +76,11 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     problems: list[Problem] = []
     registry = _registry(settings, problems)
     paths = _sources(settings, problems)
-    articles, extracted = _articles(paths, settings, registry, problems, workers, clock)
+    keys = [cache.key(p, p.relative_to(settings.site_dir).as_posix(), _cache_context(settings)) for p in paths]
+    last = cache.last_build(settings.site_dir / cache.FOLDER)
+    if last and last.fingerprint == _fingerprint(keys, settings):
+        return _unchanged(last, problems, strict, len(paths))
+    articles, extracted = _articles(paths, keys, settings, registry, problems, workers, clock)
     started = time.perf_counter()
     briefs, assembly_problems = assemble.briefs(articles, settings.group)
     problems += assembly_problems
@@ -91,8 +95,36 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     outcome = write.publish(pages, settings.output_path)
     changes.save(settings.site_dir, state)
     clock.add("write", started)
-    return BuildReport(len(paths), len(articles), extracted, len(briefs), outcome.written, outcome.unchanged,
-                       outcome.removed, tuple(problems), tuple(clock.seconds.items()))
+    report = BuildReport(len(paths), len(articles), extracted, len(briefs), outcome.written, outcome.unchanged,
+                         outcome.removed, tuple(problems), tuple(clock.seconds.items()))
+    cache.save_last_build(settings.site_dir / cache.FOLDER, cache.LastBuild(_fingerprint(keys, settings), report))
+    return report
+
+
+def _fingerprint(keys: list[str], settings: Settings) -> str:
+    """Everything a build's output depends on: the sources (their cache keys),
+    the templates, the settings, the state file, and the output as it stands."""
+    digest = hashlib.sha256("\n".join([*keys, repr(settings)]).encode())
+    for folder in (settings.templates_path, settings.output_path):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    state = settings.site_dir / changes.STATE
+    digest.update(state.read_bytes() if state.is_file() else b"")
+    return digest.hexdigest()
+
+
+def _unchanged(last: cache.LastBuild, problems: list[Problem], strict: bool, sources: int) -> BuildReport:
+    """The report of a build with nothing to do: the same as the last one, nothing written."""
+    previous = last.report
+    problems = [*problems, *previous.problems]
+    failing = tuple(p for p in problems if p.severity != "notice")
+    if strict and failing:
+        raise BuildFailed(failing, f"{len(failing)} problem(s) in the sources; nothing written (--strict)")
+    return replace(previous, sources=sources, extracted=0, pages_written=0, pages_removed=0,
+                   pages_unchanged=previous.pages_written + previous.pages_unchanged,
+                   problems=tuple(dict.fromkeys(problems)), seconds=())
 
 
 def _sources(settings: Settings, problems: list[Problem]) -> list[Path]:
@@ -111,13 +143,11 @@ def _registry(settings: Settings, problems: list[Problem]) -> tuple[RegistryEntr
         return ()
 
 
-def _articles(paths: list[Path], settings: Settings, registry: tuple[RegistryEntry, ...], problems: list[Problem],
-              workers: int, clock: _Clock) -> tuple[list[Article], int]:
+def _articles(paths: list[Path], keys: list[str], settings: Settings, registry: tuple[RegistryEntry, ...],
+              problems: list[Problem], workers: int, clock: _Clock) -> tuple[list[Article], int]:
     """Every article, from the cache where its source has not changed; the
     rest extracted on ``workers`` processes. Same order whatever the workers."""
     folder = settings.site_dir / cache.FOLDER
-    context = _cache_context(settings)
-    keys = [cache.key(p, p.relative_to(settings.site_dir).as_posix(), context) for p in paths]
     results: list[tuple[Article | None, tuple[Problem, ...]] | None] = [cache.load(folder, k) for k in keys]
     missing = [i for i, found in enumerate(results) if found is None]
     for index, (found, seconds) in zip(missing, _extract_all([paths[i] for i in missing], settings, registry, workers)):
