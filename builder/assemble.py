@@ -26,6 +26,7 @@ from .model import Actor, Article, Brief, Citation, Event, Problem, Question, St
 T = TypeVar("T")
 WORD = re.compile(r"[a-z0-9]+")
 RECENT = 16          # a merge compares an item with at most this many earlier items per key
+COMMON_WORD = 400    # settled sentences a word may be in and still point to an answer
 TAG = re.compile(r"[^\w\s-]+")
 SAME_TEXT = 0.6      # word-overlap above which two sentences say the same thing
 SAME_EVENT = {"day": 0.15, "month": 0.3, "year": 0.45}  # ... for two sentences dated alike to report one event
@@ -225,7 +226,10 @@ class _Answers:
         after = self.order.get(question.citation.source, -1)
         shared: dict[int, int] = defaultdict(int)
         for word in asked:
-            for position in self.postings.get(word, ()):
+            postings = self.postings.get(word, ())
+            if len(postings) > COMMON_WORD:
+                continue  # a word in hundreds of settled sentences tells nothing about an answer
+            for position in postings:
                 if self.sentences[position][0] > after:
                     shared[position] += 1
         enough = [p for p, count in shared.items() if count >= 3 and count / len(asked) >= ANSWERS]

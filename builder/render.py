@@ -283,16 +283,17 @@ def archive_base(brief: Brief, links: SiteMap) -> str:
 
 
 def _actor_pages(env: jinja2.Environment, briefs: tuple[Brief, ...], links: SiteMap) -> list[Page]:
-    appearances: dict[str, list[tuple[Brief, Any, list[Any]]]] = defaultdict(list)
+    appearances: dict[str, list[tuple[Brief, Any, list[Any], int]]] = defaultdict(list)
     for brief in _newest_briefs(briefs):
         for actor in brief.actors:
             cited = {c.source for c in actor.citations}
-            appearances[actor.name].append((brief, actor, [a for a in brief.articles if a.source in cited]))
+            found = [a for a in brief.articles if a.source in cited]
+            appearances[actor.name].append((brief, actor, found[:APPEARANCES], len(found)))
     pages = []
     for name, found in sorted(appearances.items()):
         path = links.actor(name)
         pages.append(Page(path, _render(env, "actor.md.j2", name=name, kind=found[0][1].kind,
-                                        aliases=sorted({x for _, a, _ in found for x in a.aliases}, key=lambda n: (n.lower(), n)),
+                                        aliases=sorted({x for _, a, _, _ in found for x in a.aliases}, key=lambda n: (n.lower(), n)),
                                         appearances=found, href=lambda b, p=path: links.relative(p, links.brief(b)))))
     index = sorted(((name, found[0][1].kind, len(found)) for name, found in appearances.items()), key=lambda row: row[0].lower())
     pages.append(Page("actors/index.md", _render(env, "actors.md.j2", actors=index,
