@@ -68,24 +68,47 @@ def _read(path: Path, name: str) -> Source:
         data = path.read_bytes()
     except OSError as error:
         raise SourceError(Problem(name, f"cannot read file: {error.strerror}", "check that it exists and is readable")) from None
-    return read(name, decode(name, data))
+    text, notes = decode(name, data)
+    source = read(name, text)
+    return replace(source, warnings=(*notes, *source.warnings)) if notes else source
 
 
-def decode(name: str, data: bytes) -> str:
-    """Bytes to text: BOMs, UTF-8, else the most likely legacy encoding."""
+def decode(name: str, data: bytes) -> tuple[str, tuple[Problem, ...]]:
+    """Bytes to text: BOMs, UTF-8, else the most likely legacy encoding, with a
+    warning saying which encoding was used or which bytes were replaced."""
+    notes: tuple[Problem, ...] = ()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        text = data.decode("utf-16", errors="replace")
+        notes = (_encoding_note(name, "UTF-16"),)
     elif data.startswith(b"\xef\xbb\xbf"):
         text = _strict(name, data[3:], "utf-8")
     else:
         try:
             text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = _guess(name, data)
+        except UnicodeDecodeError as error:
+            text, notes = _not_utf8(name, data, error)
     if "\x00" in text:
         raise SourceError(Problem(name, "contains NUL bytes: this looks like a binary file", "save the article as text"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text), notes
+
+
+def _encoding_note(name: str, encoding: str) -> Problem:
+    return Problem(name, f"not UTF-8: read as {encoding}", "re-save the file as UTF-8", None, "warning")
+
+
+def _not_utf8(name: str, data: bytes, error: UnicodeDecodeError) -> tuple[str, tuple[Problem, ...]]:
+    """Mostly UTF-8 with a few bad bytes stays UTF-8 (the bytes replaced);
+    anything else is read in the encoding that fits, and said so."""
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    multibyte = sum(1 for c in replaced if ord(c) > 0x7F and c != "\ufffd")
+    if multibyte and bad <= max(2, multibyte // 20) and b"\x00" not in data:
+        line = data[: error.start].count(b"\n") + 1
+        return replaced, (Problem(name, f"{bad} byte(s) that are not UTF-8 replaced by \ufffd", "re-save the file as UTF-8",
+                                  line, "warning"),)
+    text, encoding = _guess(name, data)
+    return text, (_encoding_note(name, encoding),)
 
 
 def _strict(name: str, data: bytes, encoding: str) -> str:
@@ -96,21 +119,21 @@ def _strict(name: str, data: bytes, encoding: str) -> str:
         raise SourceError(Problem(name, f"invalid {encoding} at byte {error.start}", "re-save the file as UTF-8", line)) from None
 
 
-def _guess(name: str, data: bytes) -> str:
+def _guess(name: str, data: bytes) -> tuple[str, str]:
     """Undecodable as UTF-8: UTF-16 without a BOM, cp1252 for mostly-ASCII
     Western text, else what charset-normalizer finds most likely."""
     if b"\x00" in data:
-        return _utf16_without_bom(name, data)
+        return _utf16_without_bom(name, data), "UTF-16"
     ascii_share = sum(b < 0x80 for b in data) / len(data)
     if ascii_share >= 0.5:
         try:
-            return data.decode("cp1252")
+            return data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
             pass
     best = charset_normalizer.from_bytes(data, cp_isolation=["cp1252", "latin_1", "utf_16", "cp1251", "iso8859_15"]).best()
     if best is None:
         raise SourceError(Problem(name, "not valid UTF-8 and no other text encoding fits", "re-save the file as UTF-8"))
-    return str(best)
+    return str(best), best.encoding
 
 
 def _utf16_without_bom(name: str, data: bytes) -> str:
@@ -227,6 +250,11 @@ def _load_yaml(name: str, raw: str) -> tuple[dict[str, Any], dict[str, int]]:
         raise SourceError(Problem(name, f"front matter is not valid YAML: {error.problem}", "fix the YAML syntax", line)) from None
     except yaml.YAMLError as error:
         raise SourceError(Problem(name, f"front matter is not valid YAML: {error}", "fix the YAML syntax", 1)) from None
+    except (ValueError, OverflowError) as error:  # a date or time that does not exist: 2025-02-30, 25:61
+        raise SourceError(Problem(name, f"front matter holds a value that is not a real date or time ({error})",
+                                  "correct the date, or quote it to keep it as text", 1)) from None
+    except RecursionError:
+        raise SourceError(Problem(name, "front matter is nested too deeply to read", "flatten the YAML", 1)) from None
     if meta is None:
         return {}, {}
     if not isinstance(meta, dict):
@@ -384,10 +412,18 @@ def _kind(name: str, key: str, value: Any, line: int) -> str:
 
 
 def _event_date(name: str, key: str, value: Any, line: int) -> str:
-    text = value.isoformat() if isinstance(value, dt.date) else _text(name, key, value, line)
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
-        raise _bad(name, key, "must be YYYY, YYYY-MM or YYYY-MM-DD", line)
+    text = value.isoformat()[:10] if isinstance(value, dt.date) else _text(name, key, value, line)
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) or not _real_date(text):
+        raise _bad(name, key, "must be a real date as YYYY, YYYY-MM or YYYY-MM-DD", line)
     return text
+
+
+def _real_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
+        return True
+    except ValueError:
+        return False
 
 
 _CHECKS: dict[str, Callable[[str, str, Any, int], Any]] = {

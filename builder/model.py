@@ -24,7 +24,12 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}" + (f" — {self.fix}" if self.fix else "")
+        return _one_line(f"{where}: {self.message}" + (f" — {self.fix}" if self.fix else ""))
+
+
+def _one_line(text: str) -> str:
+    """Control characters shown as escapes: a report stays one line whatever a source holds."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class SourceError(Exception):

@@ -200,6 +200,9 @@ def _extract_one(job: tuple[Path, Settings, tuple[RegistryEntry, ...]]) -> Extra
         started = clock.add("ingest", started)
         document = normalize.clean(source)
         started = clock.add("normalize", started)
+        if document.dropped:
+            problems.append(Problem(source.path, f"{document.dropped} repeated paragraph(s) or sentence(s) dropped",
+                                    "nothing to do: each sentence is kept once", None, "notice"))
         article = extract.article(document, registry, settings.default_region)
         clock.add("extract", started)
         if "region" not in source.meta:
