@@ -92,26 +92,42 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _merge(items: list[T], same: Callable[[T, T], bool], combine: Callable[[T, T], T],
-           keys: Callable[[T], Iterable[str]]) -> list[T]:
-    """Fold each item into the first earlier one it is the same as. Only items
-    sharing a key are compared (keys: the longest words, a date), and per key
-    only the RECENT latest, so a brief of thousands of articles stays linear."""
-    merged: list[T] = []
+class _Group(list):
+    """Items found to be the same, the first one standing for them, with the
+    sources they come from."""
+
+    def __init__(self, first: Any):
+        super().__init__([first])
+        self.sources = {c.source for c in first.citations}
+
+    def add(self, item: Any) -> None:
+        self.append(item)
+        self.sources.update(c.source for c in item.citations)
+
+
+def _merge(items: list[T], same: Callable[[_Group, T], bool], keys: Callable[[T], Iterable[str]]) -> list[_Group]:
+    """Items in groups of the same thing, in order of first appearance. Only
+    items sharing a key are compared (keys: the longest words, a date), and per
+    key only the RECENT latest groups, so a brief of thousands of articles stays linear."""
+    groups: list[_Group] = []
     index: dict[str, list[int]] = defaultdict(list)
     for item in items:
         item_keys = list(dict.fromkeys(keys(item)))
         candidates = sorted({i for k in item_keys for i in index.get(k, ())[-RECENT:]})
-        found = next((i for i in candidates if same(merged[i], item)), None)
+        found = next((i for i in candidates if same(groups[i], item)), None)
         if found is None:
-            found = len(merged)
-            merged.append(item)
+            found = len(groups)
+            groups.append(_Group(item))
         else:
-            merged[found] = combine(merged[found], item)
+            groups[found].add(item)
         for k in item_keys:
             if found not in index[k][-1:]:
                 index[k].append(found)
-    return merged
+    return groups
+
+
+def _all_citations(group: Iterable[Any]) -> tuple[Citation, ...]:
+    return tuple(dict.fromkeys(c for item in group for c in item.citations))
 
 
 def _longest(text: str, count: int = 3) -> list[str]:
@@ -119,17 +135,14 @@ def _longest(text: str, count: int = 3) -> list[str]:
     return sorted(words(text), key=lambda w: (-len(w), w))[:count]
 
 
-def _cite(first: tuple[Citation, ...], more: tuple[Citation, ...]) -> tuple[Citation, ...]:
-    return first + tuple(c for c in more if c not in first)
-
-
 # --- sections ---------------------------------------------------------------------
 
 
 def merge_statements(statements: list[Statement]) -> tuple[Statement, ...]:
     """Background lines, near-duplicates merged (the first wording kept, all sources cited)."""
-    return tuple(_merge(statements, lambda a, b: overlap(words(a.text), words(b.text)) >= SAME_TEXT,
-                        lambda a, b: replace(a, citations=_cite(a.citations, b.citations)), lambda s: _longest(s.text)))
+    groups = _merge(statements, lambda g, b: overlap(words(g[0].text), words(b.text)) >= SAME_TEXT,
+                    lambda s: _longest(s.text))
+    return tuple(replace(g[0], citations=_all_citations(g)) for g in groups)
 
 
 def merge_actors(articles: list[Article]) -> tuple[Actor, ...]:
@@ -156,9 +169,7 @@ def _one_actor(reports: list[Actor]) -> Actor:
     name = max(dict.fromkeys(names), key=names.count)
     aliases = {n for a in reports for n in (a.name, *a.aliases)} - {name}
     role = next((a.role for a in reversed(reports) if a.role), "")
-    citations: tuple[Citation, ...] = ()
-    for actor in reports:
-        citations = _cite(citations, actor.citations[:1])
+    citations = tuple(dict.fromkeys(c for actor in reports for c in actor.citations[:1]))
     return Actor(name, reports[-1].kind, role, tuple(sorted(aliases, key=lambda n: (n.lower(), n))),
                  sum(a.mentions for a in reports), citations)
 
@@ -167,10 +178,11 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
     """One entry per event: the same date and much the same sentence is one
     event citing each source; the same sentence with another date keeps both
     dates side by side. Dated entries by date, undated last in source order."""
-    def same(a: Event, b: Event) -> bool:
+    def same(group: _Group, b: Event) -> bool:
+        a = group[0]
         if not (a.date and b.date):
             return False
-        if b.citation.source in {c.source for c in a.citations}:
+        if b.citation.source in group.sources:
             return a.date == b.date and a.event == b.event  # one source: only an exact repeat
         first, second = words(a.event), words(b.event)
         shared = len(first & second)
@@ -179,25 +191,27 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
             return shared >= 2 and likeness >= SAME_EVENT[a.precision or "year"]
         return likeness >= SAME_TEXT
 
-    def combine(a: Event, b: Event) -> Event:
-        citations = _cite(a.citations, b.citations)
-        if b.date == a.date or any(b.date == d for d, _ in a.other_dates):
-            return replace(a, citations=citations)
-        return replace(a, citations=citations, other_dates=a.other_dates + ((b.date, b.citation),))
+    def one(group: _Group) -> Event:
+        first = group[0]
+        others: dict[str, Citation] = {}
+        for event in group[1:]:
+            if event.date != first.date and event.date not in others:
+                others[event.date] = event.citation
+        return replace(first, citations=_all_citations(group), other_dates=tuple(others.items()))
 
-    merged = _merge(events, same, combine, lambda e: [f"date:{e.date}", *_longest(e.event)] if e.date else [])
+    groups = _merge(events, same, lambda e: [f"date:{e.date}", *_longest(e.event)] if e.date else [])
+    merged = [one(g) for g in groups]
     return tuple(sorted(merged, key=lambda e: (e.date is None, e.date or "")))
 
 
 def merge_questions(articles: list[Article]) -> tuple[Question, ...]:
     """Questions of every article, near-duplicates merged, each marked answered
     when a later article states a settled fact about the same thing."""
-    merged = _merge([q for a in articles for q in a.open_questions],
-                    lambda a, b: a.question == b.question or overlap(words(a.citation.text), words(b.citation.text)) >= SAME_TEXT,
-                    lambda a, b: replace(a, citations=_cite(a.citations, b.citations)),
+    groups = _merge([q for a in articles for q in a.open_questions],
+                    lambda g, b: g[0].question == b.question or overlap(words(g[0].citation.text), words(b.citation.text)) >= SAME_TEXT,
                     lambda q: [q.question, *_longest(q.citation.text)])
     answers = _Answers(articles)
-    return tuple(answers.settle(q) for q in merged)
+    return tuple(answers.settle(replace(g[0], citations=_all_citations(g))) for g in groups)
 
 
 class _Answers:
