@@ -104,12 +104,14 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
 def _fingerprint(keys: list[str], settings: Settings) -> str:
     """Everything a build's output depends on: the sources (their cache keys),
     the templates, the settings, the state file, and the output as it stands."""
-    digest = hashlib.sha256("\n".join([*keys, repr(settings)]).encode())
+    where = (settings.sources_path, settings.output_path, settings.templates_path, settings.registry_path)
+    what = (settings.group, settings.default_region, settings.site_url, settings.site_name)
+    digest = hashlib.sha256("\n".join([*keys, *(str(p.resolve()) for p in where), *what]).encode())
     for folder in (settings.templates_path, settings.output_path):
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if path.is_file():
                 stat = path.stat()
-                digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+                digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     state = settings.site_dir / changes.STATE
     digest.update(state.read_bytes() if state.is_file() else b"")
     return digest.hexdigest()

@@ -100,3 +100,12 @@ def test_a_long_build_logs_progress_lines_when_not_on_a_terminal(tmp_path):
 
     assert "extracted 100 of 121 articles" in result.output
     assert "extracted 121 of 121 articles" in result.output
+
+
+def test_the_mkdocs_plugin_after_briefs_build_has_nothing_to_do(harbour, mkdocs):
+    """`mkdocs build` runs the builder again: with nothing changed it only hashes."""
+    result = mkdocs(harbour, "build", "--strict")
+
+    assert result.returncode == 0, result.stderr
+    summary = next(line for line in result.stderr.splitlines() if "briefs:" in line and "sources" in line)
+    assert "0 extracted" in summary and "ingest" not in summary, summary  # no stage ran
