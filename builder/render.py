@@ -75,7 +75,7 @@ def front_matter(data: dict[str, Any]) -> Markup:
     page title from it and Material prints it into the nav and <title>
     unescaped, so text is HTML-escaped here (browsers show the entities as
     the characters the source had)."""
-    safe = {key: _html_text(value) for key, value in data.items()}
+    safe = {key: value if isinstance(value, dict) else _html_text(value) for key, value in data.items()}
     dumped = yaml.safe_dump(safe, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     return Markup(f"---\n{dumped}---\n")
 
@@ -238,7 +238,9 @@ def _paged(env: jinja2.Environment, name: str, title: str, rows: list[tuple[Any,
         older = links.relative(path, paths[index - 1]) if index else None
         newer = links.relative(path, paths[index + 1]) if index + 1 < len(paths) else None
         part = title if index + 1 == len(paths) else f"{title}, part {index + 1}"
-        pages.append(Page(path, _render(env, f"{name}.md.j2", title=part, rows=chunk[::-1] if newest_on_top else chunk,
+        # Archives stay out of the search index: the briefs and actor pages hold what is worth finding.
+        meta = {"title": part, **({"search": {"exclude": True}} if base or index + 1 < len(paths) else {})}
+        pages.append(Page(path, _render(env, f"{name}.md.j2", meta=meta, title=part, rows=chunk[::-1] if newest_on_top else chunk,
                                         href=lambda b, p=path: links.relative(p, links.brief(b)),
                                         older=older, newer=newer)))
     return pages
