@@ -85,9 +85,7 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     briefs, assembly_problems = assemble.briefs(articles, settings.group)
     problems += assembly_problems
     started = clock.add("assemble", started)
-    failing = tuple(p for p in problems if p.severity != "notice")
-    if strict and failing:
-        raise BuildFailed(failing, f"{len(failing)} problem(s) in the sources; nothing written (--strict)")
+    _stop_if_strict(problems, strict)
     briefs, state = changes.compare(briefs, changes.load(settings.site_dir))
     started = clock.add("changes", started)
     pages = render.site(briefs, settings)
@@ -99,6 +97,13 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
                          outcome.removed, tuple(problems), tuple(clock.seconds.items()))
     cache.save_last_build(settings.site_dir / cache.FOLDER, cache.LastBuild(_fingerprint(keys, settings), report))
     return report
+
+
+def _stop_if_strict(problems: list[Problem], strict: bool) -> None:
+    """With --strict, any error or warning (not a notice) fails the build before anything is written."""
+    failing = tuple(p for p in problems if p.severity != "notice")
+    if strict and failing:
+        raise BuildFailed(failing, f"{len(failing)} problem(s) in the sources; nothing written (--strict)")
 
 
 def _fingerprint(keys: list[str], settings: Settings) -> str:
@@ -121,9 +126,7 @@ def _unchanged(last: cache.LastBuild, problems: list[Problem], strict: bool, sou
     """The report of a build with nothing to do: the same as the last one, nothing written."""
     previous = last.report
     problems = [*problems, *previous.problems]
-    failing = tuple(p for p in problems if p.severity != "notice")
-    if strict and failing:
-        raise BuildFailed(failing, f"{len(failing)} problem(s) in the sources; nothing written (--strict)")
+    _stop_if_strict(problems, strict)
     return replace(previous, sources=sources, extracted=0, pages_written=0, pages_removed=0,
                    pages_unchanged=previous.pages_written + previous.pages_unchanged,
                    problems=tuple(dict.fromkeys(problems)), seconds=())
