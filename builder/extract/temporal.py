@@ -65,10 +65,12 @@ RULES: tuple[tuple[str, str], ...] = (
     ("inrel", rf"\b(?P<inrel>earlier|later)\s+this\s+{_UNIT.format('iu')}\b"),
     ("relday", rf"\b(?:(?P<rdmod>earlier|later)\s+)?(?P<rd>today|yesterday|tomorrow|tonight)(?:\s+{_PART.format('rdp')})?\b"),
     ("partday", rf"\b(?P<pdrel>this|last)\s+{_PART.format('pdp')}\b"),
-    ("relunit", rf"\b(?:the\s+)?{_REL.format('rel')}\s+{_UNIT.format('ru')}\b(?!\s+(?:of|ago|later|earlier))"),
+    ("relunit", rf"\b(?:the\s+)?{_REL.format('rel')}\s+{_UNIT.format('ru')}\b(?!\s+(?:ago|later|earlier))"),
+    ("wholeunit", r"\b(?:the\s+)?(?:entire|whole|full)\s+(?P<wu>year|month|week)\b"),
     ("unitrel", r"\b(?:the\s+)?(?P<urunit>year|month|week)\s+(?P<urrel>before|previous|earlier|after)\b"),
     ("samelast", r"\b(?:the\s+)?same\s+(?:period|time|month|quarter)\s+(?:of\s+)?(?:(?P<slrel>last)\s+year|a\s+year\s+(?:ago|earlier))\b"),
-    ("theday", r"\b(?:that|the\s+same|the\s+following|the\s+next|the\s+previous|(?<=in\s)the|(?<=during\s)the)\s+(?P<tdu>day|morning|afternoon|evening|night)\b"),
+    ("theday", r"\b(?:that|the\s+same|the\s+following|the\s+next|the\s+previous|(?<=in\s)the|(?<=during\s)the)\s+(?P<tdu>day|morning|afternoon|evening|night)\b"
+               r"|\b(?<=at\s)that\s+(?P<tdu2>time)\b"),
     ("weekday", rf"\b(?:(?P<wrel>last|next|this|coming|past)\s+)?{_WEEKDAY.format('wd')}(?:\s+{_PART.format('wp')})?\b"),
     ("month", rf"\b(?:(?P<mmod>early|mid|late)[- ]|(?P<mrel>last|next|this)\s+|(?P<mprep>in|since|by|until|from|during|of|before|after|through)\s+)?{_MONTH.format('mo')}(?!\s*\d)\b"),
     ("modyear", r"\b(?P<ymod>early|mid|late)[- ](?P<yy>1[6-9]\d\d|20\d\d)\b"),
@@ -102,7 +104,8 @@ TRIGGERS = frozenset(
      "current", "following", "early", "mid", "late", "earlier", "later", "today", "yesterday", "tomorrow",
      "tonight", "now", "currently", "at", "presently", "nowadays", "these", "ongoing", "recently", "recent",
      "lately", "very", "soon", "fiscal", "financial", "every", "each", "per", "daily", "weekly", "monthly",
-     "quarterly", "annually", "yearly", "noon", "midnight", "that", "same", "q1", "q2", "q3", "q4", "end",
+     "quarterly", "annually", "yearly", "noon", "midnight", "that", "same", "q1", "q2", "q3", "q4", "end", "entire",
+     "whole", "full",
      "beginning", "start", "middle", "close", "year", "month", "week"])
 WORD = re.compile(r"[\w']+")
 
@@ -495,6 +498,14 @@ def _unitrel(m: re.Match, c: _Context):
     return "DATE", _shift(base, unit, 1 if m["urrel"].lower() == "after" else -1)
 
 
+@resolver("wholeunit")
+def _wholeunit(m: re.Match, c: _Context):
+    base = c.anchor.day or c.dct
+    if base is None:
+        return "DATE", "XXXX"
+    return "DATE", _shift(base, m["wu"].lower(), 0)
+
+
 @resolver("samelast")
 def _samelast(m: re.Match, c: _Context):
     if c.dct is None:
@@ -505,7 +516,7 @@ def _samelast(m: re.Match, c: _Context):
 @resolver("theday")
 def _theday(m: re.Match, c: _Context):
     day = c.anchor.day
-    part = PARTS_OF_DAY.get(m["tdu"].lower(), "")
+    part = PARTS_OF_DAY.get((m["tdu"] or "").lower(), "")
     if re.match(r"(?:the\s+)?(?:following|next)", m.group(0), re.IGNORECASE) and day:
         day += dt.timedelta(days=1)
     elif re.match(r"the\s+previous", m.group(0), re.IGNORECASE) and day:
