@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ _TYPES = {cls.__name__: cls for cls in (model.Article, model.Actor, model.Citati
                                        model.Statement, model.TemporalExpression, model.Problem, model.BuildReport)}
 
 
+@lru_cache(maxsize=1)
 def version() -> str:
     """The builder's code, as part of every key: a new builder re-extracts."""
     from importlib.metadata import PackageNotFoundError, version as installed

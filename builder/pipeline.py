@@ -76,7 +76,8 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     problems: list[Problem] = []
     registry = _registry(settings, problems)
     paths = _sources(settings, problems)
-    keys = [cache.key(p, p.relative_to(settings.site_dir).as_posix(), _cache_context(settings)) for p in paths]
+    context = _cache_context(settings)
+    keys = [cache.key(p, p.relative_to(settings.site_dir).as_posix(), context) for p in paths]
     last = cache.last_build(settings.site_dir / cache.FOLDER)
     if last and last.fingerprint == _fingerprint(keys, settings):
         return _unchanged(last, problems, strict, len(paths))
