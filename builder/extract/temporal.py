@@ -68,11 +68,12 @@ RULES: tuple[tuple[str, str], ...] = (
     ("relunit", rf"\b(?:the\s+)?{_REL.format('rel')}\s+{_UNIT.format('ru')}\b(?!\s+(?:ago|later|earlier))"),
     ("wholeunit", r"\b(?:the\s+)?(?:entire|whole|full)\s+(?P<wu>year|month|week)\b"),
     ("unitrel", r"\b(?:the\s+)?(?P<urunit>year|month|week)\s+(?P<urrel>before|previous|earlier|after)\b"),
-    ("samelast", r"\b(?:the\s+)?same\s+(?:period|time|month|quarter)\s+(?:of\s+)?(?:(?P<slrel>last)\s+year|a\s+year\s+(?:ago|earlier))\b"),
+    ("samelast", r"\b(?:the\s+)?same\s+(?P<slunit>period|time|month|quarter)\s+(?:of\s+)?(?:(?P<slrel>last)\s+year|a\s+year\s+(?:ago|earlier))\b"),
     ("theday", r"\b(?:that|the\s+same|the\s+following|the\s+next|the\s+previous|(?<=in\s)the|(?<=during\s)the)\s+(?P<tdu>day|morning|afternoon|evening|night)\b"
                r"|\b(?<=at\s)that\s+(?P<tdu2>time)\b"),
     ("weekday", rf"\b(?:(?P<wrel>last|next|this|coming|past)\s+)?{_WEEKDAY.format('wd')}(?:\s+{_PART.format('wp')})?\b"),
-    ("month", rf"\b(?:(?P<mmod>early|mid|late)[- ]|(?P<mrel>last|next|this)\s+|(?P<mprep>in|since|by|until|from|during|of|before|after|through)\s+)?{_MONTH.format('mo')}(?!\s*\d)\b"),
+    ("month", rf"\b(?:(?P<mmod>early|mid|late)[- ]|(?P<mrel>last|next|this)\s+|(?P<mprep>in|since|by|until|from|during|of|before|after|through)\s+)?{_MONTH.format('mo')}(?!\s*\d)\b"
+              r"(?:(?=,?\s+(?:of\s+)?(?P<myrel>this|last|next)\s+year\b))?"),
     ("modyear", r"\b(?P<ymod>early|mid|late)[- ](?P<yy>1[6-9]\d\d|20\d\d)\b"),
     ("fiscal", r"\b(?:fiscal|financial)(?:\s+year)?\s+(?P<fy>\d{4})\b"),
     ("year", r"(?<![\d$£€#.,/-])\b(?P<year>1[6-9]\d\d|20\d\d)\b(?![.,]?\d|%|\s*percent|-\d)"),
@@ -89,7 +90,7 @@ RULES: tuple[tuple[str, str], ...] = (
 PATTERN = re.compile("|".join(f"(?P<_{name}>{body})" for name, body in RULES), re.IGNORECASE)
 
 FUTURE_CUE = re.compile(
-    r"\b(?:will|won't|shall|'ll|set to|due to|is due|are due|scheduled|expected|expects|plans?|planned|planning|"
+    r"\b(?:will|won't|shall|'ll|set to|set for|due to|is due|are due|scheduled|expected|expects|plans?|planned|planning|"
     r"going to|is to|are to|upcoming|next|intends?|would|aims?|hopes?|later|to be held|to take place|to visit|to meet|"
     r"tomorrow|coming)\b", re.IGNORECASE)
 PAST_CUE = re.compile(
@@ -144,8 +145,11 @@ class _Anchor:
         self.published = published
         self.day = published
         self.year = published.year if published else None
+        self.period = ""  # the last month or quarter mentioned: "the same period last year"
 
     def update(self, value: str) -> None:
+        if re.fullmatch(r"\d{4}-(?:\d{2}|Q[1-4])", value):
+            self.period = value
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value[:10]) and (len(value) == 10 or value[10] == "T"):
             try:
                 self.day = dt.date.fromisoformat(value[:10])
@@ -500,16 +504,27 @@ def _unitrel(m: re.Match, c: _Context):
 
 @resolver("wholeunit")
 def _wholeunit(m: re.Match, c: _Context):
+    unit = m["wu"].lower()
+    if unit == "year" and c.anchor.year:
+        return "DATE", str(c.anchor.year)  # "losses in the fourth quarter of 2005 and for the entire year"
     base = c.anchor.day or c.dct
     if base is None:
         return "DATE", "XXXX"
-    return "DATE", _shift(base, m["wu"].lower(), 0)
+    return "DATE", _shift(base, unit, 0)
 
 
 @resolver("samelast")
 def _samelast(m: re.Match, c: _Context):
+    """A year before the month or quarter just mentioned ("rose in February
+    compared to the same period last year"), else before the publication month."""
+    unit = m["slunit"].lower()
+    period = c.anchor.period
+    if period and (unit in ("period", "time") or (unit == "quarter") == ("Q" in period)):
+        return "DATE", f"{int(period[:4]) - 1}{period[4:]}"
     if c.dct is None:
         return "DATE", "XXXX-XX"
+    if unit == "quarter":
+        return "DATE", f"{c.dct.year - 1}-Q{_quarter_of(c.dct)}"
     return "DATE", f"{c.dct.year - 1}-{c.dct.month:02d}"
 
 
@@ -560,6 +575,8 @@ def _month_alone(m: re.Match, c: _Context):
     relation = (m["mrel"] or "").lower()
     if c.dct is None:
         year = None
+    elif m["myrel"]:
+        year = _relative_year(None, m["myrel"], c)
     elif relation == "last":
         year = c.dct.year if month < c.dct.month else c.dct.year - 1
     elif relation == "next":
@@ -619,8 +636,19 @@ def _clock(m: re.Match, c: _Context):
     return "TIME", f"{_clock_day(m['cday'], c)}T{hour:02d}:{minute:02d}{zone}"
 
 
+FOLLOWING_DATE = re.compile(rf",?\s+(?:on\s+)?(?:{_MONTH.format('fm')}\s+{_DAY.format('fd')}|{_DAY.format('fd2')}\s+(?:of\s+)?{_MONTH.format('fm2')})\b",
+                            re.IGNORECASE)
+
+
 def _clock_day(word: str | None, c: _Context) -> str:
-    """The day a time of day falls on: named after it, else the last date mentioned."""
+    """The day a time of day falls on: named after it ("16:15 UTC, June 1st"),
+    else the last date mentioned."""
+    following = FOLLOWING_DATE.match(c.sentence, c.end)
+    if word is None and following:
+        month, day = (following["fm"], following["fd"]) if following["fm"] else (following["fm2"], following["fd2"])
+        resolved = _month_day(month, day, c)
+        if resolved:
+            return resolved[1]
     if word is None or c.dct is None:
         return c.anchor.day.isoformat() if c.anchor.day and word is None else "XXXX-XX-XX"
     word = word.lower()
@@ -636,8 +664,9 @@ def _duration(m: re.Match, c: _Context):
     amount = _number(m["dn"])
     unit = _unit(m["du"])
     code = UNITS.get(unit)
-    if code is None:
-        return None
+    if code is None or (unit == "second" and re.match(r"\s+[a-z]", c.sentence[c.end:], re.IGNORECASE)):
+        return None  # "a second round": an ordinal
+
     count = "X" if amount is None else str(amount)
     if unit in ("hour", "minute", "second"):
         return "DURATION", f"PT{count}{code}"

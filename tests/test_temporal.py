@@ -1,0 +1,56 @@
+"""Temporal values: one sentence, one expression, the TimeML value a reader
+of the timeline relies on, resolved against a Thursday publication date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from builder.pipeline import extract_json
+from support import write
+
+THURSDAY = dt.date(2025, 4, 10)
+
+CASES = [
+    # (sentence, expression as written, value)
+    ("The ministers met on Wednesday in the capital.", "Wednesday", "2025-04-09"),
+    ("A second round is set for Friday.", "Friday", "2025-04-11"),
+    ("The rebels entered the city in December.", "December", "2024-12"),
+    ("Elections will be held in December.", "December", "2025-12"),
+    ("Prices rose sharply this year.", "this year", "2025"),
+    ("Shelling continued over the past week.", "the past week", "2025-W14"),
+    ("The envoy arrived earlier this month.", "earlier this month", "2025-04"),
+    ("The company expects growth in Q3.", "Q3", "2025-Q3"),
+    ("The pipeline was finished in mid-2024.", "mid-2024", "2024"),
+    ("The truce was agreed on March 3, 2025. Two days later it was broken.", "Two days later", "2025-03-05"),
+    ("Exports fell 20% in February, compared to the same month a year ago.", "the same month a year ago", "2024-02"),
+    ("Sales rose in the first quarter of 2025 compared to the same period last year.", "the same period last year",
+     "2024-Q1"),
+    ("The firm lost $2 billion in the fourth quarter of 2023 and $5 billion for the entire year.",
+     "the entire year", "2023"),
+    ("Licences will not be renewed after October of next year.", "October", "2026-10"),
+    ("The ceremony began at 16:15 UTC, March 1st, in the old hall.", "16:15 UTC", "2025-03-01T16:15Z"),
+    ("The border has been closed since 2019.", "2019", "2019"),
+    ("Talks were held two years ago.", "two years ago", "2023"),
+]
+
+
+@pytest.mark.parametrize("sentence, text, value", CASES, ids=[c[1] for c in CASES])
+def test_expression_gets_its_timeml_value(tmp_path: Path, sentence: str, text: str, value: str):
+    source = write(tmp_path / "article.txt", f"A headline for the test\n\n{sentence}\n")
+
+    found = extract_json(source, THURSDAY)["temporal_expressions"]
+
+    assert (text, value) in [(t["text"], t["value"]) for t in found], found
+
+
+def test_durations_and_sets_are_not_dates(tmp_path: Path):
+    source = write(tmp_path / "article.txt", "A headline for the test\n\n"
+                   "The valley has seen 13 years of war, and convoys cross every week.\n")
+
+    found = {t["text"]: (t["type"], t["value"]) for t in extract_json(source, THURSDAY)["temporal_expressions"]}
+
+    assert found["13 years"] == ("DURATION", "P13Y")
+    assert found["every week"] == ("SET", "P1W")
