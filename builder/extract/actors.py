@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..model import Actor, Citation, Sentence
 from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PLACE_WORDS, TITLES,
-                        RegistryEntry, capitals, states, strip_possessive)
+                        SEATS, RegistryEntry, capitals, state_codes, states, strip_possessive)
 
 _PARTICLE = r"(?:al|el|ad|as|an|ar|at|az|ash|bin|ibn|abu|de|di|da|van|von|le|la|du)"
 _TOKEN = rf"(?:(?:{_PARTICLE}-)?[A-Z][\w’'.&-]*|[a-z]+[A-Z][\w’'.&-]*)"  # the second: "iPhone", "eBay"
@@ -68,6 +68,15 @@ NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleve
                          "hundred thousand million billion first second third".split())
 ADJECTIVE_END = re.compile(r"(?:an|ian|ish|ese|i|ic|al)$")
 CONTRACTION = re.compile(r"[’'](?:ve|re|ll|d|m|t)$", re.IGNORECASE)
+DEFINITION = re.compile(r"\s\((?:the\s+)?(?P<acronym>[A-Z][A-Za-z.&]{1,9})\)")  # "Singapore Airlines (SIA)"
+DESCRIPTOR = re.compile(r"\s+(?:[a-z-]+\s+)?(?:company|firm|carrier|airline|airframer|automaker|carmaker|maker|"
+                        r"manufacturer|giant|conglomerate|retailer|operator|producer|insurer|brand|newspaper|"
+                        r"broadcaster|bank|lender)\s+[A-Z]")  # "U.S. automaker GM": the state only describes
+PRODUCT = re.compile(r"(?:\b[A-Z][\w-]*\s+|\b)(?!(?:1[6-9]|20)\d\d\b)[A-Z]*\d{3}[\dA-Z-]*"
+                     r"\s+(?P<product>[A-Z][a-z]{3,}?)s?\b")  # "Boeing 787 Dreamliner", not "2019 Turkey"
+NICKNAME = re.compile(r"\b(?:called|named|dubbed|nicknamed|titled|codenamed)\s+[\"“‘']$")  # a plan's or product's name
+VOCATIVE_AFTER = re.compile(r"\s*(?:[.!?]|$)")
+COUNTED = re.compile(r"(?:\b\d[\d,.]*|\b[A-Z][\w-]*\s+[A-Z]*\d[\w-]*)\s+(?:[a-z-]+\s+)?$")  # "20 Dreamliners", "Boeing 787 Dreamliners"
 
 
 @dataclass(slots=True)
@@ -79,6 +88,7 @@ class _Mention:
     locative: bool = False
     state: str = ""       # canonical state name for state references
     alias: str = ""       # extra alias the mention gives its state ("Syrian government")
+    modifier: bool = False  # a state naming only where something is from ("U.S. automaker GM")
     numbered: bool = False  # followed by a number: "Chapter 11", "Boeing 747"
 
 
@@ -98,17 +108,38 @@ class _Context:
     lowercase: frozenset[str]          # words the article writes in lower case
     registry: tuple[RegistryEntry, ...]
     inner: frozenset[str] = frozenset()  # capitalised words found inside a sentence, not at its start
+    defined: dict[str, str] = field(default_factory=dict)  # acronym -> the name it was defined for
+    products: frozenset[str] = frozenset()  # names written after a model number
 
 
 def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[RegistryEntry, ...] = ()) -> tuple[Actor, ...]:
     """The actors of one article, most mentioned first."""
     context = _Context(frozenset(w for s in sentences for w in LOWER_WORD.findall(s.text)), registry,
-                       frozenset(name_key(w) for s in sentences for w in INNER_CAPITAL.findall(s.text)))
+                       frozenset(name_key(w) for s in sentences for w in INNER_CAPITAL.findall(s.text)),
+                       _definitions(sentences),
+                       frozenset(m["product"] for s in sentences for m in PRODUCT.finditer(s.text)))
     mentions = [m for s in sentences for m in _mentions(s, context)]
-    entities = [e for e in _fold(mentions, registry) if not _only_a_setting(e) and not _only_a_label(e)]
+    entities = [e for e in _fold(mentions, registry, context.defined) if not _only_a_setting(e) and not _only_a_label(e)]
     by_index = {s.index: s for s in sentences}
     actors = [_actor(e, by_index, source) for e in entities]
     return tuple(sorted(actors, key=lambda a: -a.mentions))
+
+
+def _definitions(sentences: tuple[Sentence, ...]) -> dict[str, str]:
+    """Acronyms the article defines: "the State Property Agency (AVAS)"."""
+    defined: dict[str, str] = {}
+    for sentence in sentences:
+        for match in DEFINITION.finditer(sentence.text):
+            acronym = match["acronym"].replace(".", "")
+            if sum(c.isupper() for c in acronym) < 2 or acronym in defined:
+                continue
+            before = sentence.text[max(0, match.start() - 160):match.start()]
+            runs = [r for r in CANDIDATE.finditer(before) if r.end() == len(before)]
+            if runs:
+                words = runs[-1].group().split()
+                cut = max((i + 1 for i, w in enumerate(words[:-1]) if _possessive(w)), default=0)
+                defined[acronym] = " ".join(words[cut:])
+    return defined
 
 
 # --- candidates -----------------------------------------------------------------
@@ -151,7 +182,7 @@ def _parts(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
             title = title + [token]
         else:
             current.append(token)
-            if _possessive(token) and rest:
+            if _possessive(token) and rest and not _names_a_state(current + rest):
                 parts.append((current, title))
                 current, title = [], []
             elif lower.strip(".") in CORPORATE_SUFFIX and rest:
@@ -160,6 +191,11 @@ def _parts(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
     if current or title:
         parts.append((current, title))
     return [(p, t) for p, t in parts if p]
+
+
+def _names_a_state(tokens: list[str]) -> bool:
+    """"(The) People's Republic of China" is one name, possessive and all."""
+    return " ".join(tokens[1:] if tokens[0] == "The" else tokens) in states()
 
 
 def _splits_at_and(left: list[str], right: list[str]) -> bool:
@@ -193,10 +229,15 @@ def _possessive(token: str) -> bool:
 
 def _classify(tokens: list[str], title: list[str], before: str, after: str, initial: bool, index: int,
               context: _Context) -> list[_Mention]:
-    tokens = _trimmed(tokens, initial, context)
+    if after.startswith("$") or NICKNAME.search(before) or _vocative(before, after) or (COUNTED.search(before) and tokens[-1].endswith("s") and len(tokens) == 1):
+        return []  # "AU$40", "22 new Boeing 787 Dreamliners": a currency, things counted
+    tokens = _trimmed(tokens, initial, context, after)
     if not tokens:
         return []
     locative = LOCATIVE.search(before) is not None and not title
+    if NUMBER_AFTER.match(after) and len(tokens) > 1 and _kind(tokens) == "organization" and not title \
+            and tokens[-1].lower().strip(".") not in ORG_WORDS:
+        tokens = tokens[:-1]  # "Rolls-Royce Trent 900": the maker, not the model
     mentions = _typed(tokens, title, after, locative, index, context)
     if NUMBER_AFTER.match(after):
         for mention in mentions:
@@ -204,7 +245,13 @@ def _classify(tokens: list[str], title: list[str], before: str, after: str, init
     return mentions
 
 
-def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
+def _vocative(before: str, after: str) -> bool:
+    """A name called out inside a quotation: "I love ya, Big Guy." """
+    quoted = before.count('"') % 2 == 1 or before.rfind("“") > before.rfind("”")
+    return quoted and before.rstrip().endswith(",") and VOCATIVE_AFTER.match(after) is not None
+
+
+def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "") -> list[str]:
     tokens = [strip_possessive(t) if i == len(tokens) - 1 else t for i, t in enumerate(tokens)]
     tokens = [MODIFIER.sub("", t) if i == len(tokens) - 1 else t for i, t in enumerate(tokens)]
     tokens = [t[:-1] if PLURAL_ACRONYM.fullmatch(t) else t for t in tokens]
@@ -218,15 +265,18 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
     while tokens and tokens[-1].lower().rstrip(".") in ("flight", "flights", "no"):
         tokens = tokens[:-1]
     if initial:
-        while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context, len(tokens) == 1):
+        while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context, len(tokens) == 1) \
+                and not _inside_too(tokens, context):
             tokens = tokens[1:]
         if len(tokens) == 1 and name_key(tokens[0]) not in context.inner and not tokens[0].isupper() \
                 and not _known(tokens[0], context):
             return []
+    while len(tokens) > 1 and tokens[-1].lower() in TITLE_WORDS - HEAD_TITLES and re.match(r"\s+[a-z]", after):
+        tokens = tokens[:-1]  # "Senate Majority leader Harry Reid"
     while tokens and tokens[-1].lower() in CONNECTORS:
         tokens = tokens[:-1]
-    while tokens and tokens[0].lower() in CONNECTORS:
-        tokens = tokens[1:]
+    while tokens and tokens[0].lower() in CONNECTORS and (tokens[0].islower() or tokens[0] in ("The", "And", "Of")):
+        tokens = tokens[1:]  # but "Der Spiegel", "Al Jazeera"
     if tokens:
         last = tokens[-1]
         if last not in ("Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.") and not re.fullmatch(r"(?:[A-Z]\.)+", last):
@@ -234,12 +284,18 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context) -> list[str]:
     return [t for t in tokens if t]
 
 
+def _inside_too(tokens: list[str], context: _Context) -> bool:
+    """A first word also written capitalised inside sentences ("General Motors")
+    is part of the name, not a capitalised common word."""
+    return len(tokens) > 1 and tokens[0].lower() not in FUNCTION_WORDS and name_key(tokens[0]) in context.inner
+
+
 def _known_prefix(tokens: list[str], context: _Context) -> bool:
     return any(_known(" ".join(tokens[:n]), context) for n in range(1, len(tokens) + 1))
 
 
 def _known(word: str, context: _Context) -> bool:
-    return word in states() or any(word == e.name or word in e.aliases for e in context.registry)
+    return word in states() or word in SEATS or any(word == e.name or word in e.aliases for e in context.registry)
 
 
 def _is_common(token: str, context: _Context, alone: bool) -> bool:
@@ -269,7 +325,9 @@ def _typed(tokens: list[str], title: list[str], after: str, locative: bool, inde
         return [_Mention(name, "person", index, title=" ".join(title))]
     if name in CONTINENTS or name in capitals() or lower[-1] in PLACE_WORDS:
         return [_Mention(name, "place", index, locative=True)]
-    if lower[-1] in EVENT_WORDS:
+    if name in context.products or name.rstrip("s") in context.products:
+        return []
+    if lower[-1] in EVENT_WORDS or context.defined.get(name, "").lower().endswith(tuple(EVENT_WORDS)):
         return []
     if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) and re.match(r"[\s-]+[a-z]", after):
         follower = re.match(r"[\s-]+([a-z]+)", after)[1]
@@ -291,6 +349,8 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
     """A state named, or its demonym, alone or heading a government body."""
     table = states()
     name = " ".join(tokens)
+    if name in SEATS:
+        return [_Mention(name, "state", index, state=SEATS[name], alias=name)]
     if name in table:
         state = table[name]
         if name in state.demonyms:
@@ -299,10 +359,13 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
             alias = f"{name} {word}" if word.lower() in GOVERNMENT_BODIES or word.lower().split()[-1:] and \
                 word.lower().split()[-1] in HEAD_TITLES else ""
             return [_Mention(name, "state", index, state=state.name, alias=alias)]
-        return [_Mention(name, "state", index, locative=locative, state=state.name)]
+        return [_Mention(name, "state", index, locative=locative, state=state.name,
+                         modifier=DESCRIPTOR.match(after) is not None)]
     for length in range(len(tokens) - 1, 0, -1):
         head = " ".join(tokens[:length])
         rest = [t.lower() for t in tokens[length:]]
+        if head in SEATS and all(r in GOVERNMENT_WORDS or r in TITLE_WORDS or r == "press" for r in rest):
+            return [_Mention(head, "state", index, state=SEATS[head], alias=head)]
         if head not in table:
             continue
         if all(r in GOVERNMENT_WORDS or r in ("ministry", "armed") for r in rest):
@@ -338,9 +401,9 @@ def _kind(tokens: list[str]) -> str:
 # --- folding ----------------------------------------------------------------
 
 
-def _fold(mentions: list[_Mention], registry: tuple[RegistryEntry, ...]) -> list[_Entity]:
+def _fold(mentions: list[_Mention], registry: tuple[RegistryEntry, ...], defined: dict[str, str]) -> list[_Entity]:
     """One entity per actor: longer names first, so short forms fold into them."""
-    index = _Index()
+    index = _Index(defined)
     ordered = sorted(range(len(mentions)), key=lambda i: (-len(mentions[i].surface.split()), i))
     for i in ordered:
         mention = mentions[i]
@@ -360,8 +423,33 @@ def _fold(mentions: list[_Mention], registry: tuple[RegistryEntry, ...]) -> list
             if name and name not in entity.names:
                 entity.names.append(name)
                 index.add_name(entity, name)
-    first = {id(e): min(m.sentence for m in e.mentions) for e in index.entities}
-    return sorted(index.entities, key=lambda e: (first[id(e)], e.name))
+    entities = _state_as_company(index.entities)
+    first = {id(e): min(m.sentence for m in e.mentions) for e in entities}
+    return sorted(entities, key=lambda e: (first[id(e)], e.name))
+
+
+def _state_as_company(entities: list[_Entity]) -> list[_Entity]:
+    """"Qatar has a previous order" after "Qatar Airways": a state named
+    bare, never as a people or a government, in an article about a company
+    named after it, is that company."""
+    kept = []
+    for entity in entities:
+        company = _named_after(entity, entities) if entity.kind == "state" else None
+        if company is None:
+            kept.append(entity)
+        else:
+            company.mentions.extend(entity.mentions)
+            company.names.extend(n for n in entity.names if n not in company.names)
+    return kept
+
+
+def _named_after(state: _Entity, entities: list[_Entity]) -> _Entity | None:
+    if any(m.surface != state.name or m.alias or m.modifier or m.locative for m in state.mentions):
+        return None
+    first = min(m.sentence for m in state.mentions)
+    companies = [e for e in entities if e.kind == "organization" and e.name.startswith(state.name + " ")
+                 and len(e.mentions) > len(state.mentions) and min(m.sentence for m in e.mentions) < first]
+    return companies[0] if len(companies) == 1 else None
 
 
 def _new_entity(mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Entity:
@@ -397,7 +485,8 @@ def _core(name: str) -> str:
 class _Index:
     """The entities found so far, looked up by every form a later mention may take."""
 
-    def __init__(self) -> None:
+    def __init__(self, defined: dict[str, str]) -> None:
+        self.defined = defined
         self.entities: list[_Entity] = []
         self.exact: dict[str, _Entity] = {}     # _key of a name
         self.core: dict[str, _Entity] = {}      # _core of a name, not of states
@@ -417,7 +506,8 @@ class _Index:
         forms = {"initials": _initials(name), "token": [t.replace(".", "") for t in tokens]}
         if len(tokens) > 1:
             forms["surname"] = [name_key(tokens[-1])]
-            forms["first"] = [tokens[0]]
+            # "Ford Australia" is a subsidiary: "Ford" is not its short form.
+            forms["first"] = [] if " ".join(tokens[1:]) in states() else [tokens[0]]
             forms["head"] = [tokens[-1]] if tokens[-1].lower() in ORG_WORDS else []
             forms["tail"] = [" ".join(tokens[i:]) for i in range(1, len(tokens))]
         for form, values in forms.items():
@@ -430,13 +520,34 @@ class _Index:
         surface = mention.surface
         if mention.state:
             return self.exact.get(name_key(mention.state))
-        entity = self.exact.get(name_key(surface)) or self.core.get(_core(surface)) or self._plural(surface)
+        entity = self.exact.get(name_key(surface)) or self.core.get(_core(surface)) or self._plural(surface) \
+            or self._expansion(surface)
         if entity is not None:
             return entity
         for entry in registry:
             if surface == entry.name or surface in entry.aliases:
                 return self.exact.get(name_key(entry.name))
-        return self._short_form(surface)
+        return self._short_form(surface) or self._misspelt(surface)
+
+    def _expansion(self, surface: str) -> _Entity | None:
+        """An acronym the article defined, as the (non-person) name it was defined for."""
+        words = self.defined.get(surface.replace(".", ""), "").split()
+        for start in range(len(words)):
+            found = self.exact.get(name_key(" ".join(words[start:])))
+            if found is not None and found.kind != "person":
+                return found
+        return None
+
+    def _misspelt(self, surface: str) -> _Entity | None:
+        """"Chrylser": a long name with two letters swapped."""
+        if len(surface) < 6 or " " in surface:
+            return None
+        for i in range(1, len(surface) - 1):
+            swapped = surface[:i] + surface[i + 1] + surface[i] + surface[i + 2:]
+            found = self.exact.get(name_key(swapped))
+            if found is not None and found.kind != "state":
+                return found
+        return None
 
     def _plural(self, surface: str) -> _Entity | None:
         """"Airbuses", "A380s" as the name they are plurals of."""
@@ -452,7 +563,11 @@ class _Index:
         an organisation's head noun ("the Council"), or the tail of a longer
         name ("Air Force"), when only one entity fits."""
         if _is_acronym(surface):
-            tries = [("initials", surface.replace(".", "")), ("token", surface.replace(".", ""))]
+            letters = surface.replace(".", "")
+            tries = [("initials", letters), ("token", letters)]
+            # "USAF": a state's code before the initials of "Air Force".
+            tries += [("initials", letters[len(code):]) for code in sorted(state_codes())
+                      if letters.startswith(code) and len(letters) - len(code) >= 2]
         elif " " in surface:
             tries = [("tail", surface)]
         else:
@@ -465,7 +580,23 @@ class _Index:
                 found = [e for e in found if e.kind != "person"]
             if len(found) == 1:
                 return found[0]
-        return None
+            if form == "first" and len(found) > 1 and all(e.kind == "person" for e in found):
+                return _dominant(found)
+        return self._loose_acronym(surface) if _is_acronym(surface) else None
+
+    def _loose_acronym(self, surface: str) -> _Entity | None:
+        """"SIA" for "Singapore Airlines": the initials in order, one letter more."""
+        letters = surface.replace(".", "")
+        shorter = {letters[:i] + letters[i + 1:] for i in range(1, len(letters))} if len(letters) >= 3 else set()
+        fits = {id(e): e for short in sorted(shorter) for e in self.forms["initials"].get(short, ())
+                if e.kind == "organization"}
+        return next(iter(fits.values())) if len(fits) == 1 else None
+
+
+def _dominant(found: list[_Entity]) -> _Entity | None:
+    """"Steve" for "Steve Jobs" when the article names him twice as often as any other Steve."""
+    ranked = sorted(found, key=lambda e: -len(e.mentions))
+    return ranked[0] if len(ranked[0].mentions) >= 2 * len(ranked[1].mentions) else None
 
 
 def _is_acronym(surface: str) -> bool:
@@ -491,7 +622,7 @@ def _only_a_setting(entity: _Entity) -> bool:
     Azerbaijan"), or a state only used as an adjective ("a German firm")."""
     if entity.kind not in ("state", "organization") or entity.description:
         return False
-    if entity.kind == "state" and all(m.surface != m.state and m.surface not in states()[m.state].names
+    if entity.kind == "state" and all((m.modifier or m.surface != m.state and m.surface not in states()[m.state].names)
                                       and not m.alias for m in entity.mentions):
         return True
     if entity.kind == "organization" and (len(entity.names[0].split()) > 1 or entity.names[0].isupper()):

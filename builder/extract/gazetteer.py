@@ -28,6 +28,12 @@ _EXTRA_DEMONYMS = {"United States": ("U.S.", "US"), "United Kingdom": ("UK", "U.
                    "Netherlands": ("Dutch",), "South Korea": ("South Korean",), "North Korea": ("North Korean",)}
 
 
+# Seats of government named for the government: "the Kremlin said".
+SEATS = {"White House": "United States", "Pentagon": "United States", "Kremlin": "Russia",
+         "Downing Street": "United Kingdom", "Elysee": "France", "Élysée": "France", "Elysee Palace": "France",
+         "Élysée Palace": "France", "Zhongnanhai": "China", "Quai d'Orsay": "France"}
+
+
 @lru_cache(maxsize=1)
 def states() -> dict[str, State]:
     """Every state, keyed by each of its names and demonyms."""
@@ -46,6 +52,12 @@ def states() -> dict[str, State]:
         for key in (*state.names, *demonyms):
             table.setdefault(key, state)
     return table
+
+
+@lru_cache(maxsize=1)
+def state_codes() -> frozenset[str]:
+    """Upper-case short forms of states ("US", "UK"), as acronyms begin with them ("USAF")."""
+    return frozenset(k.replace(".", "") for k in states() if k.replace(".", "").isupper() and len(k.replace(".", "")) <= 3)
 
 
 def _usable(spelling: str) -> bool:
