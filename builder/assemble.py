@@ -51,7 +51,7 @@ def briefs(articles: list[Article], group: str = "region") -> tuple[tuple[Brief,
     for (region, topic), members in sorted(groups.items()):
         members = newest_first(members)
         base = members[0].slug if group == "article" else slugify(topic or region)
-        slug = _unique(base, region, members[0].source, taken, problems)
+        slug = _unique(base, region, members[0].source, taken, problems, by_slug=group == "article")
         made.append(_brief(slug, region, "" if group == "article" else topic, members))
     return tuple(made), problems
 
@@ -255,16 +255,21 @@ class _Answers:
 # --- names --------------------------------------------------------------------------
 
 
-def _unique(slug: str, region: str, source: str, taken: dict[tuple[str, str], str], problems: list[Problem]) -> str:
-    region_key = slugify(region)
+def _unique(slug: str, region: str, source: str, taken: dict[tuple[str, str], str], problems: list[Problem],
+            by_slug: bool) -> str:
+    region_key = region  # each region has its own folder (render.site_map)
     unique, number = slug, 1
     while (region_key, unique) in taken or unique == "index":
         number += 1
         unique = f"{slug}-{number}"
     if unique != slug:
         first = taken.get((region_key, slug), "the region index")
-        problems.append(Problem(source, f"slug '{slug}' is already used by {first}; published as '{unique}'",
-                                "give one of them a distinct `slug:` in its front matter", None, "warning"))
+        if by_slug:
+            problems.append(Problem(source, f"slug '{slug}' is already used by {first}; published as '{unique}'",
+                                    "give one of them a distinct `slug:` in its front matter", None, "warning"))
+        else:  # two topics written alike in a URL: nothing is lost
+            problems.append(Problem(source, f"the brief's topic gives the URL '{slug}', already used by {first}; "
+                                    f"published as '{unique}'", "rename one of the topics", None, "notice"))
     taken[(region_key, unique)] = source
     return unique
 

@@ -125,6 +125,33 @@ def test_a_brief_topic_splits_a_region(tmp_path):
     assert sorted(b.slug for b in made) == ["vell-basin", "water"]
 
 
+def test_two_regions_written_alike_in_a_url_get_two_folders(tmp_path):
+    site = new_site(tmp_path / "site")
+    write(site / "sources" / "a.md", FIRST.replace("region: Vell Basin", "region: Vell Basin!"))
+    write(site / "sources" / "b.md", SECOND.replace("region: Vell Basin", "region: Vell-Basin"))
+    result = invoke("build", "--site", site, "--strict")
+    assert result.exit_code == 0, result.output
+    pages = sorted(brief_pages(site / "docs" / "briefs"))
+    assert [p for p in pages if p.startswith("vell")] == ["vell-basin-2/vell-basin.md", "vell-basin/vell-basin.md"]
+
+
+def test_two_topics_written_alike_publish_both_with_a_notice(tmp_path):
+    one = extract_file(write(tmp_path / "a.md", FIRST.replace("region: Vell Basin", "region: Vell Basin\nbrief: Water!")))
+    two = extract_file(write(tmp_path / "b.md", SECOND.replace("region: Vell Basin", "region: Vell Basin\nbrief: Water?")))
+    made, problems = assemble([one, two])
+    assert sorted(b.slug for b in made) == ["water", "water-2"]
+    assert [p.severity for p in problems] == ["notice"]
+    assert "rename one of the topics" in str(problems[0])
+
+
+def test_two_articles_with_one_slug_are_a_warning_in_group_article(tmp_path):
+    one = extract_file(write(tmp_path / "a.md", FIRST.replace("region: Vell Basin", "slug: dam")))
+    two = extract_file(write(tmp_path / "b.md", SECOND.replace("region: Vell Basin", "slug: dam")))
+    made, problems = assemble([one, two], group="article")
+    assert sorted(b.slug for b in made) == ["dam", "dam-2"]
+    assert [p.severity for p in problems] == ["warning"]
+
+
 # --- the site: cross pages, what changed, the feed ------------------------------------
 
 
