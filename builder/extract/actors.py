@@ -149,15 +149,26 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
     found = []
     text = sentence.text
     for match in CANDIDATE.finditer(text):
-        initial = re.search(r"(?:^|[\"“‘(\[:]|[—–-]\s)\s*$", text[:match.start()]) is not None
+        initial = _starts_clause(text[max(0, match.start() - 8):match.start()], match.start())
         parts = _parts(match.group().split())
         for index, (part, title) in enumerate(parts):
             start = text.find(part[0], match.start())
             # A demonym before a titled name gives its state an alias ("Israeli Prime Minister").
             after = " " + " ".join(parts[index + 1][1]) if index + 1 < len(parts) and parts[index + 1][1] else text[match.end():]
-            mention = _classify(part, title, text[:start], after, initial and index == 0, sentence.index, context)
+            before = text[max(0, start - BEFORE):start]
+            quoted = text.count('"', 0, start) % 2 == 1 or text.rfind("“", 0, start) > text.rfind("”", 0, start)
+            mention = _classify(part, title, before, after, initial and index == 0, sentence.index, context, quoted)
             found.extend(mention)
     return found
+
+
+BEFORE = 60  # characters before a name that say how it is used ("in", "called", "22 new")
+OPENERS = re.compile(r"(?:[\"“‘(\[:]|[—–-]\s)\s*$")
+
+
+def _starts_clause(before: str, start: int) -> bool:
+    """The name opens its sentence, a quotation or a parenthesis."""
+    return start == 0 or not before.strip() and len(before) == start or OPENERS.search(before) is not None
 
 
 def _parts(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
@@ -228,8 +239,8 @@ def _possessive(token: str) -> bool:
 
 
 def _classify(tokens: list[str], title: list[str], before: str, after: str, initial: bool, index: int,
-              context: _Context) -> list[_Mention]:
-    if after.startswith("$") or NICKNAME.search(before) or _vocative(before, after) or (COUNTED.search(before) and tokens[-1].endswith("s") and len(tokens) == 1):
+              context: _Context, quoted: bool = False) -> list[_Mention]:
+    if after.startswith("$") or NICKNAME.search(before) or (quoted and _vocative(before, after)) or (COUNTED.search(before) and tokens[-1].endswith("s") and len(tokens) == 1):
         return []  # "AU$40", "22 new Boeing 787 Dreamliners": a currency, things counted
     tokens = _trimmed(tokens, initial, context, after)
     if not tokens:
@@ -246,9 +257,8 @@ def _classify(tokens: list[str], title: list[str], before: str, after: str, init
 
 
 def _vocative(before: str, after: str) -> bool:
-    """A name called out inside a quotation: "I love ya, Big Guy." """
-    quoted = before.count('"') % 2 == 1 or before.rfind("“") > before.rfind("”")
-    return quoted and before.rstrip().endswith(",") and VOCATIVE_AFTER.match(after) is not None
+    """Inside a quotation, a name called out: "I love ya, Big Guy." """
+    return before.rstrip().endswith(",") and VOCATIVE_AFTER.match(after) is not None
 
 
 def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "") -> list[str]:

@@ -109,6 +109,9 @@ TRIGGERS = frozenset(
      "whole", "full",
      "beginning", "start", "middle", "close", "year", "month", "week"])
 WORD = re.compile(r"[\w']+")
+# Where a trigger word may start: the words above, or a digit (years, dates, clock times).
+TRIGGER = re.compile(r"(?<![\w'])(?:'?\d|(?:" + "|".join(sorted(TRIGGERS, key=len, reverse=True)) + r")(?![\w]))",
+                     re.IGNORECASE)
 
 
 def tag(sentences: tuple[Sentence, ...], published: dt.date | None) -> tuple[TemporalExpression, ...]:
@@ -127,15 +130,13 @@ def tag(sentences: tuple[Sentence, ...], published: dt.date | None) -> tuple[Tem
 def _matches(text: str) -> Iterator[re.Match]:
     """Leftmost non-overlapping matches of PATTERN, tried only at trigger words."""
     end = 0
-    for word in WORD.finditer(text):
+    for word in TRIGGER.finditer(text):
         if word.start() < end:
             continue
-        token = word.group().lower().lstrip("'").split("'")[0]
-        if token in TRIGGERS or token[:1].isdigit():
-            match = PATTERN.match(text, word.start())
-            if match:
-                end = match.end()
-                yield match
+        match = PATTERN.match(text, word.start())
+        if match:
+            end = match.end()
+            yield match
 
 
 class _Anchor:
