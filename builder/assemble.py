@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, TypeVar
 
@@ -39,21 +39,52 @@ SETTLING = re.compile(r"\b(?:agreed|accepted|approved|rejected|signed|announced|
                       r"took place|held|ended|dropped|launched|opened|refused|declined|withdrew|resumed)\b", re.IGNORECASE)
 
 
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The articles of one brief: where it is published, and its sources newest first."""
+
+    slug: str
+    region: str
+    topic: str
+    sources: tuple[str, ...]
+
+
 def briefs(articles: list[Article], group: str = "region") -> tuple[tuple[Brief, ...], list[Problem]]:
     """The briefs of the site, in a stable order, and problems found on the way."""
+    plans, problems = groups(articles, group)
+    by_source = {a.source: a for a in articles}
+    return tuple(brief(p, [by_source[s] for s in p.sources]) for p in plans), problems
+
+
+def groups(articles: Iterable[Article], group: str = "region") -> tuple[tuple[Group, ...], list[Problem]]:
+    """Which articles make which brief. Needs only what a listing keeps
+    (source, region, topic, slug, date), so a build can tell which briefs
+    changed before it loads any article in full."""
     problems: list[Problem] = []
-    groups: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    grouped: dict[tuple[str, str], list[Article]] = defaultdict(list)
     for article in sorted(articles, key=lambda a: a.source):
         key = (article.region, article.source if group == "article" else article.brief)
-        groups[key].append(article)
+        grouped[key].append(article)
     taken: dict[tuple[str, str], str] = {}
     made = []
-    for (region, topic), members in sorted(groups.items()):
+    for (region, topic), members in sorted(grouped.items()):
         members = newest_first(members)
         base = members[0].slug if group == "article" else slugify(topic or region)
         slug = _unique(base, region, members[0].source, taken, problems, by_slug=group == "article")
-        made.append(_brief(slug, region, "" if group == "article" else topic, members))
+        made.append(Group(slug, region, "" if group == "article" else topic, tuple(m.source for m in members)))
     return tuple(made), problems
+
+
+def brief(plan: Group, members: list[Article]) -> Brief:
+    """The brief of one group, from its articles in the group's order."""
+    return _brief(plan.slug, plan.region, plan.topic, members)
+
+
+def listing(article: Article) -> Article:
+    """An article as a brief lists it: its metadata, without what was
+    extracted (that is merged into the brief already)."""
+    return replace(article, summary=(), background=(), actors=(), timeline=(), temporal_expressions=(),
+                   open_questions=(), sentences=())
 
 
 def newest_first(items: Iterable[T], tie: Callable[[T], Any] = lambda a: a.source) -> list[T]:
@@ -68,7 +99,7 @@ def _brief(slug: str, region: str, topic: str, members: list[Article]) -> Brief:
     title = newest.title if single else (f"{region}: {topic}" if topic else region)
     return Brief(
         slug=slug, region=region, title=title, published=newest.published,
-        tags=_tags(t for a in members for t in a.tags), articles=tuple(members),
+        tags=_tags(t for a in members for t in a.tags), articles=tuple(listing(a) for a in members),
         summary=newest.summary,
         background=merge_statements([s for a in oldest_first for s in a.background]),
         actors=merge_actors(oldest_first),

@@ -1,10 +1,13 @@
-"""Extraction results kept between builds, one file per source.
+"""Work kept between builds: each source's extraction, and each brief.
 
-The key is a hash of the source's bytes, its path, the builder's version and
-everything else extraction depends on (the actor registry, the default
-region), so a stale entry is never used: a changed source, registry or
-builder simply misses. Entries are JSON, written atomically; a damaged one is
-a miss, not an error.
+An article's key is a hash of the source's bytes, its path, the builder's
+version and everything else extraction depends on (the actor registry, the
+default region), so a stale entry is never used: a changed source, registry
+or builder simply misses. A brief's key is a hash of its members' keys and
+where it is published, so a brief none of whose sources changed is read back
+whole instead of merged again. An index holds every article's listing and
+problems, enough to group articles into briefs without reading any of them.
+Entries are JSON, written atomically; a damaged one is a miss, not an error.
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ from .model import Article, Problem
 
 FOLDER = ".briefs-cache"
 _TYPES = {cls.__name__: cls for cls in (model.Article, model.Actor, model.Citation, model.Event, model.Question,
-                                       model.Statement, model.TemporalExpression, model.Problem, model.BuildReport)}
+                                       model.Statement, model.TemporalExpression, model.Problem, model.BuildReport,
+                                       model.Brief)}
+INDEX = "index.json"
+LAST_BUILD = "last-build.json"
+Entry = tuple[Article | None, tuple[Problem, ...]]  # an article (or None: the source was skipped) and its problems
 
 
 @lru_cache(maxsize=1)
@@ -49,32 +56,75 @@ def key(path: Path, name: str, context: str) -> str:
     return digest.hexdigest()
 
 
-def load(folder: Path, entry: str) -> tuple[Article | None, tuple[Problem, ...]] | None:
+def load(folder: Path, entry: str) -> Entry | None:
     """A cached (article, problems), or None on a miss."""
+    data = _read(folder / f"{entry}.json")
     try:
-        data = json.loads((folder / f"{entry}.json").read_text(encoding="utf-8"))
-        return _decode(data["article"]), tuple(_decode(p) for p in data["problems"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return (_decode(data["article"]), tuple(_decode(p) for p in data["problems"])) if data else None
+    except (KeyError, TypeError, ValueError):
         return None
 
 
 def store(folder: Path, entry: str, article: Article | None, problems: tuple[Problem, ...]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"article": _encode(article), "problems": [_encode(p) for p in problems]})
-    temporary = folder / f"{entry}.{os.getpid()}.tmp"
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, folder / f"{entry}.json")
+    _write(folder, f"{entry}.json", {"article": _encode(article), "problems": [_encode(p) for p in problems]})
+
+
+def has(folder: Path, entry: str) -> bool:
+    return (folder / f"{entry}.json").is_file()
+
+
+def load_index(folder: Path) -> dict[str, Entry]:
+    """Each cached article's listing and problems, by key."""
+    data = _read(folder / INDEX) or {}
+    try:
+        return {k: (_decode(article), tuple(_decode(p) for p in problems)) for k, (article, problems) in data.items()}
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return {}
+
+
+def save_index(folder: Path, entries: dict[str, Entry]) -> None:
+    _write(folder, INDEX, {k: [_encode(a), [_encode(p) for p in problems]] for k, (a, problems) in entries.items()})
+
+
+def brief_key(group: str, plan: Any, members: list[str]) -> str:
+    """A brief's key: its articles' keys, where it is published, the builder's version."""
+    text = "\n".join([version(), group, plan.slug, plan.region, plan.topic, *plan.sources, *members])
+    return "brief-" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_brief(folder: Path, entry: str) -> model.Brief | None:
+    data = _read(folder / f"{entry}.json")
+    try:
+        found = _decode(data) if data else None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return found if isinstance(found, model.Brief) else None
+
+
+def store_brief(folder: Path, entry: str, brief: model.Brief) -> None:
+    _write(folder, f"{entry}.json", _encode(brief))
 
 
 def prune(folder: Path, keep: set[str]) -> None:
-    """Drop entries no source needs any more."""
+    """Drop entries no source or brief needs any more."""
     if folder.is_dir():
         for path in folder.glob("*.json"):
-            if path.stem not in keep and path.name != LAST_BUILD:
+            if path.stem not in keep and path.name not in (LAST_BUILD, INDEX):
                 path.unlink(missing_ok=True)
 
 
-LAST_BUILD = "last-build.json"
+def _read(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write(folder: Path, name: str, data: Any) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f"{name}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(temporary, folder / name)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -87,36 +137,42 @@ class LastBuild:
 
 
 def last_build(folder: Path) -> LastBuild | None:
+    data = _read(folder / LAST_BUILD)
     try:
-        data = json.loads((folder / LAST_BUILD).read_text(encoding="utf-8"))
-        return LastBuild(data["fingerprint"], _decode(data["report"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        return LastBuild(data["fingerprint"], _decode(data["report"])) if data else None
+    except (KeyError, TypeError, ValueError):
         return None
 
 
 def save_last_build(folder: Path, last: LastBuild) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f"{LAST_BUILD}.{os.getpid()}.tmp"
-    temporary.write_text(json.dumps({"fingerprint": last.fingerprint, "report": _encode(last.report)}), encoding="utf-8")
-    os.replace(temporary, folder / LAST_BUILD)
+    _write(folder, LAST_BUILD, {"fingerprint": last.fingerprint, "report": _encode(last.report)})
+
+
+@lru_cache(maxsize=None)
+def _fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value):
-        return {"@": type(value).__name__, **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    kind = type(value)
+    if kind in (str, int, float, bool) or value is None:
+        return value
+    if kind in (tuple, list):
+        return [_encode(v) for v in value]
     if isinstance(value, dt.date):
         return {"@": "date", "iso": value.isoformat()}
-    if isinstance(value, (tuple, list)):
-        return [_encode(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        return {"@": kind.__name__, **{name: _encode(getattr(value, name)) for name in _fields(kind)}}
     return value
 
 
 def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_decode(v) for v in value)
-    if isinstance(value, dict):
-        kind = value["@"]
-        if kind == "date":
+    kind = type(value)
+    if kind is list:
+        return tuple([_decode(v) for v in value])
+    if kind is dict:
+        name = value["@"]
+        if name == "date":
             return dt.date.fromisoformat(value["iso"])
-        return _TYPES[kind](**{k: _decode(v) for k, v in value.items() if k != "@"})
+        return _TYPES[name](**{k: _decode(v) for k, v in value.items() if k != "@"})
     return value

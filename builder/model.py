@@ -165,7 +165,7 @@ class Brief:
     title: str
     published: dt.date | None
     tags: tuple[str, ...]
-    articles: tuple[Article, ...]
+    articles: tuple[Article, ...]      # as listed: metadata only (assemble.listing)
     summary: tuple[Statement, ...]
     background: tuple[Statement, ...]
     actors: tuple[Actor, ...]

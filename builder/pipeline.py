@@ -23,7 +23,7 @@ from typing import Any, Iterator
 from . import assemble, cache, changes, extract, ingest, normalize, render, write
 from .config import Settings
 from .extract.gazetteer import RegistryEntry, load_registry
-from .model import Article, BuildReport, Problem, SourceError
+from .model import Article, Brief, BuildReport, Problem, SourceError
 
 log = logging.getLogger("builder.pipeline")
 PARALLEL_FROM = 40   # fewer uncached articles than this are extracted in this process
@@ -81,10 +81,13 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     last = cache.last_build(settings.site_dir / cache.FOLDER)
     if last and last.fingerprint == _fingerprint(keys, settings):
         return _unchanged(last, problems, strict, len(paths))
-    articles, extracted = _articles(paths, keys, settings, registry, problems, workers, clock)
+    known = _Articles(settings.site_dir / cache.FOLDER, dict(zip(keys, paths)), settings, registry)
+    listings, extracted = known.listings(keys, problems, workers, clock)
     started = time.perf_counter()
-    briefs, assembly_problems = assemble.briefs(articles, settings.group)
+    plans, assembly_problems = assemble.groups(listings, settings.group)
     problems += assembly_problems
+    briefs = tuple(known.brief(plan) for plan in plans)
+    known.forget_the_rest()
     started = clock.add("assemble", started)
     _stop_if_strict(problems, strict)
     briefs, state = changes.compare(briefs, changes.load(settings.site_dir))
@@ -94,7 +97,7 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     outcome = write.publish(pages, settings.output_path)
     changes.save(settings.site_dir, state)
     clock.add("write", started)
-    report = BuildReport(len(paths), len(articles), extracted, len(briefs), outcome.written, outcome.unchanged,
+    report = BuildReport(len(paths), len(listings), extracted, len(briefs), outcome.written, outcome.unchanged,
                          outcome.removed, tuple(problems), tuple(clock.seconds.items()))
     cache.save_last_build(settings.site_dir / cache.FOLDER, cache.LastBuild(_fingerprint(keys, settings), report))
     return report
@@ -149,25 +152,71 @@ def _registry(settings: Settings, problems: list[Problem]) -> tuple[RegistryEntr
         return ()
 
 
-def _articles(paths: list[Path], keys: list[str], settings: Settings, registry: tuple[RegistryEntry, ...],
-              problems: list[Problem], workers: int, clock: _Clock) -> tuple[list[Article], int]:
-    """Every article, from the cache where its source has not changed; the
-    rest extracted on ``workers`` processes. Same order whatever the workers."""
-    folder = settings.site_dir / cache.FOLDER
-    results: list[tuple[Article | None, tuple[Problem, ...]] | None] = [cache.load(folder, k) for k in keys]
-    missing = [i for i, found in enumerate(results) if found is None]
-    for index, (found, seconds) in zip(missing, _extract_all([paths[i] for i in missing], settings, registry, workers)):
-        results[index] = found
-        cache.store(folder, keys[index], *found)
-        for stage, spent in seconds:
-            clock.seconds[stage] += spent
-    cache.prune(folder, set(keys))
-    articles = []
-    for article, article_problems in results:  # type: ignore[misc]
-        problems.extend(article_problems)
-        if article is not None:
-            articles.append(article)
-    return articles, len(missing)
+class _Articles:
+    """The site's articles through the cache: each source's listing (from the
+    cache's index, or extracted now on ``workers`` processes), and each brief,
+    read back whole when none of its sources changed or merged from its
+    articles when one did."""
+
+    def __init__(self, folder: Path, paths: dict[str, Path], settings: Settings,
+                 registry: tuple[RegistryEntry, ...]):
+        self.folder, self.paths, self.settings, self.registry = folder, paths, settings, registry
+        self.full: dict[str, Article] = {}      # key -> article extracted or read in this build
+        self.by_source: dict[str, str] = {}     # source -> key
+        self.used: set[str] = set()             # brief entries of this build
+
+    def listings(self, keys: list[str], problems: list[Problem], workers: int,
+                 clock: _Clock) -> tuple[list[Article], int]:
+        """Every article as listed, in source order (the same whatever the workers), and how many were extracted."""
+        index = cache.load_index(self.folder)
+        entries: list[cache.Entry | None] = [index[k] if k in index and cache.has(self.folder, k) else None for k in keys]
+        missing = [i for i, found in enumerate(entries) if found is None]
+        done = zip(missing, _extract_all([self.paths[keys[i]] for i in missing], self.settings, self.registry, workers))
+        for i, (found, seconds) in done:
+            cache.store(self.folder, keys[i], *found)
+            entries[i] = self._keep(keys[i], found)
+            for stage, spent in seconds:
+                clock.seconds[stage] += spent
+        cache.save_index(self.folder, dict(zip(keys, entries)))  # type: ignore[arg-type]
+        listings = []
+        for k, (listing, article_problems) in zip(keys, entries):  # type: ignore[misc]
+            problems.extend(article_problems)
+            if listing is not None:
+                listings.append(listing)
+                self.by_source[listing.source] = k
+        return listings, len(missing)
+
+    def brief(self, plan: assemble.Group) -> Brief:
+        members = [self.by_source[s] for s in plan.sources]
+        entry = cache.brief_key(self.settings.group, plan, members)
+        self.used.add(entry)
+        found = cache.load_brief(self.folder, entry)
+        if found is None:
+            found = assemble.brief(plan, [self._article(k) for k in members])
+            cache.store_brief(self.folder, entry, found)
+        return found
+
+    def forget_the_rest(self) -> None:
+        """Drop cache entries no source or brief of this build needs."""
+        cache.prune(self.folder, set(self.paths) | self.used)
+        self.full.clear()
+
+    def _keep(self, key: str, found: cache.Entry) -> cache.Entry:
+        article, article_problems = found
+        if article is None:
+            return found
+        self.full[key] = article
+        return assemble.listing(article), article_problems
+
+    def _article(self, key: str) -> Article:
+        """An article in full: extracted in this build, else from the cache, else extracted again."""
+        if key not in self.full:
+            found = cache.load(self.folder, key)
+            if found is None or found[0] is None:  # damaged since the index was written
+                found, _ = _extract_one((self.paths[key], self.settings, self.registry))
+                cache.store(self.folder, key, *found)
+            self.full[key] = found[0]  # type: ignore[assignment]
+        return self.full[key]
 
 
 def _cache_context(settings: Settings) -> str:

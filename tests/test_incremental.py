@@ -5,10 +5,12 @@ processes never changes the output."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from builder import assemble
 from builder.config import load_settings
 from builder.pipeline import PARALLEL_FROM, build
 from support import invoke, new_site, snapshot, write
@@ -67,6 +69,44 @@ def test_one_changed_source_is_extracted_again_and_only_its_pages_change(harbour
     changed = {p for p in after if before.get(p) != after[p]}
     assert "north-coast/north-coast.md" in changed
     assert not any(p.startswith(("south-coast/", "islands/")) for p in changed), changed
+
+
+def test_only_the_brief_of_a_changed_source_is_merged_again(harbour, monkeypatch):
+    source = harbour / "sources" / "2025-02-01-report-0.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("on Monday", "on Tuesday"), encoding="utf-8")
+    merged = []
+    original = assemble.brief
+    monkeypatch.setattr(assemble, "brief", lambda plan, members: merged.append(plan.region) or original(plan, members))
+
+    build(load_settings(harbour))
+
+    assert merged == ["North Coast"]
+
+
+def test_a_warm_build_writes_what_a_cold_build_writes(harbour):
+    cold = harbour.parent / "cold"
+    shutil.copytree(harbour, cold)
+    for site in (harbour, cold):
+        source = site / "sources" / "2025-02-01-report-0.md"
+        source.write_text(source.read_text(encoding="utf-8").replace("on Monday", "on Tuesday"), encoding="utf-8")
+    shutil.rmtree(cold / ".briefs-cache")
+
+    warm_report, cold_report = build(load_settings(harbour)), build(load_settings(cold))
+
+    assert (warm_report.extracted, cold_report.extracted) == (1, 13)
+    assert snapshot(harbour / "docs") == snapshot(cold / "docs")
+    assert (harbour / "briefs-state.json").read_bytes() == (cold / "briefs-state.json").read_bytes()
+
+
+def test_a_damaged_cache_entry_is_extracted_again(harbour):
+    before = snapshot(harbour / "docs")
+    for entry in (harbour / ".briefs-cache").glob("*.json"):
+        entry.write_text("{not json", encoding="utf-8")
+
+    report = build(load_settings(harbour))
+
+    assert report.extracted == 13
+    assert snapshot(harbour / "docs") == before
 
 
 def test_a_touched_but_unchanged_source_is_not_extracted_again(harbour):

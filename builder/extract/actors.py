@@ -60,6 +60,10 @@ COMMON = FUNCTION_WORDS | frozenset(
     "separately similarly currently recently already yes oh dear please thanks image photo video file caption "
     "just shares sales profits revenue".split())
 CAMEL = re.compile(r"[a-z]+[A-Z]")  # "iPhone": a product
+DIGIT = re.compile(r"\d")
+INITIALS = re.compile(r"(?:[A-Z]\.)+")
+LOWER_AFTER = re.compile(r"\s+[a-z]")
+TITLE_MODIFIERS = TITLE_WORDS - HEAD_TITLES  # "Majority" in "Senate Majority leader"
 PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 NUMBER_AFTER = re.compile(r"\s+\d")
 LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
@@ -262,12 +266,11 @@ def _vocative(before: str, after: str) -> bool:
 
 
 def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "") -> list[str]:
-    tokens = [strip_possessive(t) if i == len(tokens) - 1 else t for i, t in enumerate(tokens)]
-    tokens = [MODIFIER.sub("", t) if i == len(tokens) - 1 else t for i, t in enumerate(tokens)]
-    tokens = [t[:-1] if PLURAL_ACRONYM.fullmatch(t) else t for t in tokens]
-    while len(tokens) > 1 and MODIFIER.search(tokens[0]):
+    tokens = tokens[:-1] + [MODIFIER.sub("", strip_possessive(tokens[-1]))]
+    tokens = [t[:-1] if t[-1:] == "s" and PLURAL_ACRONYM.fullmatch(t) else t for t in tokens]
+    while len(tokens) > 1 and "-" in tokens[0] and MODIFIER.search(tokens[0]):
         tokens = tokens[1:]
-    digit = next((i for i, t in enumerate(tokens) if re.search(r"\d", t) or CAMEL.match(t)), None)
+    digit = next((i for i, t in enumerate(tokens) if DIGIT.search(t) or CAMEL.match(t)), None)
     if digit is not None:
         tokens = tokens[:digit]
         while tokens and tokens[-1].lower() in ("flight", "model", "type", "series"):
@@ -281,7 +284,7 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "
         if len(tokens) == 1 and name_key(tokens[0]) not in context.inner and not tokens[0].isupper() \
                 and not _known(tokens[0], context):
             return []
-    while len(tokens) > 1 and tokens[-1].lower() in TITLE_WORDS - HEAD_TITLES and re.match(r"\s+[a-z]", after):
+    while len(tokens) > 1 and tokens[-1].lower() in TITLE_MODIFIERS and LOWER_AFTER.match(after):
         tokens = tokens[:-1]  # "Senate Majority leader Harry Reid"
     while tokens and tokens[-1].lower() in CONNECTORS:
         tokens = tokens[:-1]
@@ -289,7 +292,7 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "
         tokens = tokens[1:]  # but "Der Spiegel", "Al Jazeera"
     if tokens:
         last = tokens[-1]
-        if last not in ("Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.") and not re.fullmatch(r"(?:[A-Z]\.)+", last):
+        if last[-1:] in ".," and last not in ("Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.") and not INITIALS.fullmatch(last):
             tokens[-1] = last.rstrip(".,")
     return [t for t in tokens if t]
 
