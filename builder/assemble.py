@@ -20,7 +20,6 @@ from typing import Any, Callable, Iterable, TypeVar
 
 from .extract import slugify
 from .extract.actors import name_key
-from .extract.questions import cue
 from .model import Actor, Article, Brief, Citation, Event, Problem, Question, Statement
 
 T = TypeVar("T")
@@ -35,8 +34,6 @@ STOPWORDS = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been has have had it its this that "
     "these those their they he she his her which who will would said says also after before over into than then "
     "there not no more most new its on". split())
-SETTLING = re.compile(r"\b(?:agreed|accepted|approved|rejected|signed|announced|confirmed|decided|joined|completed|"
-                      r"took place|held|ended|dropped|launched|opened|refused|declined|withdrew|resumed)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +81,7 @@ def listing(article: Article) -> Article:
     """An article as a brief lists it: its metadata, without what was
     extracted (that is merged into the brief already)."""
     return replace(article, summary=(), background=(), actors=(), timeline=(), temporal_expressions=(),
-                   open_questions=(), sentences=())
+                   open_questions=(), settled=())
 
 
 def newest_first(items: Iterable[T], tie: Callable[[T], Any] = lambda a: a.source) -> list[T]:
@@ -254,12 +251,11 @@ class _Answers:
         self.sentences: list[tuple[int, Citation, frozenset[str]]] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         for number, article in enumerate(articles):
-            for index, sentence in enumerate(article.sentences):
-                if SETTLING.search(sentence) and cue(sentence) is None:
-                    found = words(sentence)
-                    for word in found:
-                        self.postings[word].append(len(self.sentences))
-                    self.sentences.append((number, Citation(article.source, index, sentence), found))
+            for statement in article.settled:
+                found = words(statement.text)
+                for word in found:
+                    self.postings[word].append(len(self.sentences))
+                self.sentences.append((number, statement, found))
 
     def settle(self, question: Question) -> Question:
         """An editor's question stays open until the editor says otherwise; one

@@ -59,14 +59,11 @@ def key(path: Path, name: str, context: str) -> str:
 def load(folder: Path, entry: str) -> Entry | None:
     """A cached (article, problems), or None on a miss."""
     data = _read(folder / f"{entry}.json")
-    try:
-        return (_decode(data["article"]), tuple(_decode(p) for p in data["problems"])) if data else None
-    except (KeyError, TypeError, ValueError):
-        return None
+    return _entry(data["article"], data["problems"]) if isinstance(data, dict) and data.keys() == {"article", "problems"} else None
 
 
 def store(folder: Path, entry: str, article: Article | None, problems: tuple[Problem, ...]) -> None:
-    _write(folder, f"{entry}.json", {"article": _encode(article), "problems": [_encode(p) for p in problems]})
+    _write(folder, f"{entry}.json", {"article": article, "problems": problems})
 
 
 def has(folder: Path, entry: str) -> bool:
@@ -75,15 +72,22 @@ def has(folder: Path, entry: str) -> bool:
 
 def load_index(folder: Path) -> dict[str, Entry]:
     """Each cached article's listing and problems, by key."""
-    data = _read(folder / INDEX) or {}
-    try:
-        return {k: (_decode(article), tuple(_decode(p) for p in problems)) for k, (article, problems) in data.items()}
-    except (AttributeError, KeyError, TypeError, ValueError):
+    data = _read(folder / INDEX)
+    if not isinstance(data, dict):
         return {}
+    found = {k: _entry(*v) if isinstance(v, list) and len(v) == 2 else None for k, v in data.items()}
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def save_index(folder: Path, entries: dict[str, Entry]) -> None:
-    _write(folder, INDEX, {k: [_encode(a), [_encode(p) for p in problems]] for k, (a, problems) in entries.items()})
+    _write(folder, INDEX, entries)
+
+
+def _entry(article: Any, problems: Any) -> Entry | None:
+    if (article is None or isinstance(article, Article)) and isinstance(problems, list) \
+            and all(isinstance(p, Problem) for p in problems):
+        return article, tuple(problems)
+    return None
 
 
 def brief_key(group: str, plan: Any, members: list[str]) -> str:
@@ -93,16 +97,12 @@ def brief_key(group: str, plan: Any, members: list[str]) -> str:
 
 
 def load_brief(folder: Path, entry: str) -> model.Brief | None:
-    data = _read(folder / f"{entry}.json")
-    try:
-        found = _decode(data) if data else None
-    except (KeyError, TypeError, ValueError):
-        return None
+    found = _read(folder / f"{entry}.json")
     return found if isinstance(found, model.Brief) else None
 
 
 def store_brief(folder: Path, entry: str, brief: model.Brief) -> None:
-    _write(folder, f"{entry}.json", _encode(brief))
+    _write(folder, f"{entry}.json", brief)
 
 
 def prune(folder: Path, keep: set[str]) -> None:
@@ -114,16 +114,17 @@ def prune(folder: Path, keep: set[str]) -> None:
 
 
 def _read(path: Path) -> Any:
+    """The entry's data with its objects decoded, or None when it is missing or damaged."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return _loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def _write(folder: Path, name: str, data: Any) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f"{name}.{os.getpid()}.tmp"
-    temporary.write_text(json.dumps(data), encoding="utf-8")
+    temporary.write_text(_dumps(data), encoding="utf-8")
     os.replace(temporary, folder / name)
 
 
@@ -139,13 +140,13 @@ class LastBuild:
 def last_build(folder: Path) -> LastBuild | None:
     data = _read(folder / LAST_BUILD)
     try:
-        return LastBuild(data["fingerprint"], _decode(data["report"])) if data else None
+        return LastBuild(data["fingerprint"], data["report"]) if isinstance(data["report"], model.BuildReport) else None
     except (KeyError, TypeError, ValueError):
         return None
 
 
 def save_last_build(folder: Path, last: LastBuild) -> None:
-    _write(folder, LAST_BUILD, {"fingerprint": last.fingerprint, "report": _encode(last.report)})
+    _write(folder, LAST_BUILD, {"fingerprint": last.fingerprint, "report": last.report})
 
 
 @lru_cache(maxsize=None)
@@ -153,26 +154,32 @@ def _fields(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(kind))
 
 
-def _encode(value: Any) -> Any:
-    kind = type(value)
-    if kind in (str, int, float, bool) or value is None:
-        return value
-    if kind in (tuple, list):
-        return [_encode(v) for v in value]
+def _dumps(value: Any) -> str:
+    """JSON of dataclasses, dates, tuples; the C encoder calls back only per object."""
+    return json.dumps(value, default=_object, separators=(",", ":"))
+
+
+def _object(value: Any) -> dict[str, Any]:
     if isinstance(value, dt.date):
         return {"@": "date", "iso": value.isoformat()}
     if dataclasses.is_dataclass(value):
-        return {"@": kind.__name__, **{name: _encode(getattr(value, name)) for name in _fields(kind)}}
-    return value
+        kind = type(value)
+        return {"@": kind.__name__, **{name: getattr(value, name) for name in _fields(kind)}}
+    raise TypeError(f"cannot keep {type(value).__name__} in the cache")
 
 
-def _decode(value: Any) -> Any:
-    kind = type(value)
-    if kind is list:
-        return tuple([_decode(v) for v in value])
-    if kind is dict:
-        name = value["@"]
-        if name == "date":
-            return dt.date.fromisoformat(value["iso"])
-        return _TYPES[name](**{k: _decode(v) for k, v in value.items() if k != "@"})
-    return value
+def _loads(text: str) -> Any:
+    return json.loads(text, object_hook=_hook)
+
+
+def _hook(value: dict[str, Any]) -> Any:
+    name = value.get("@")
+    if name is None:
+        return value
+    if name == "date":
+        return dt.date.fromisoformat(value["iso"])
+    return _TYPES[name](**{k: _tupled(v) for k, v in value.items() if k != "@"})
+
+
+def _tupled(value: Any) -> Any:
+    return tuple([_tupled(v) if type(v) is list else v for v in value]) if type(value) is list else value

@@ -152,7 +152,7 @@ class Article:
     temporal_expressions: tuple[TemporalExpression, ...]
     open_questions: tuple[Question, ...]
     words: int = 0
-    sentences: tuple[str, ...] = ()   # the cleaned text, to find later answers to questions
+    settled: tuple[Citation, ...] = ()  # statements of settled fact, to find later answers to questions
     brief: str = ""                   # the topic within the region, from front matter
 
 

@@ -51,7 +51,7 @@ def article(document: Document, registry: tuple[RegistryEntry, ...] = (), defaul
         open_questions=questions_stage.extract(sentences, path)
         + tuple(Question(q["question"], (editor,)) for q in meta.get("questions", ())),
         words=len(document.text.split()),
-        sentences=tuple(s.text for s in sentences),
+        settled=questions_stage.settled(sentences, path),
         brief=meta.get("brief", ""),
     )
 

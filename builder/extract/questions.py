@@ -22,6 +22,9 @@ CUES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.IGNORECASE), 
     (r"\b(?:set to|is due|are due|due to|scheduled|expected to|expects|anticipated|will|could|(?-i:may)|might|"
      r"is to|are to|upcoming)\b", "expected"),
 ))
+# A statement of a settled fact: something agreed, done or refused, with no cue left open.
+SETTLING = re.compile(r"\b(?:agreed|accepted|approved|rejected|signed|announced|confirmed|decided|joined|completed|"
+                      r"took place|held|ended|dropped|launched|opened|refused|declined|withdrew|resumed)\b", re.IGNORECASE)
 # Reported facts: a cue inside them is part of what happened, not an open point.
 SETTLED = re.compile(r"^(?:[A-Z][\w'’-]*\s+){0,6}(?:is|was|are|were)\s+(?:the|a|an)\s+(?:leader|head|member|chief)\b")
 
@@ -44,6 +47,11 @@ def extract(sentences: tuple[Sentence, ...], source: str) -> tuple[Question, ...
         if kind:
             found.append(Question(ask(sentence.text, kind), (Citation(source, sentence.index, sentence.text),)))
     return tuple(found)
+
+
+def settled(sentences: tuple[Sentence, ...], source: str) -> tuple[Citation, ...]:
+    """The sentences that state a settled fact: what may answer another article's question."""
+    return tuple(Citation(source, s.index, s.text) for s in sentences if SETTLING.search(s.text) and cue(s.text) is None)
 
 
 def cue(text: str) -> str | None:
