@@ -171,9 +171,8 @@ class _Articles:
         index = cache.load_index(self.folder)
         entries: list[cache.Entry | None] = [index[k] if k in index and cache.has(self.folder, k) else None for k in keys]
         missing = [i for i, found in enumerate(entries) if found is None]
-        done = zip(missing, _extract_all([self.paths[keys[i]] for i in missing], self.settings, self.registry, workers))
-        for i, (found, seconds) in done:
-            cache.store(self.folder, keys[i], *found)
+        jobs = [(self.paths[keys[i]], keys[i]) for i in missing]
+        for i, (found, seconds) in zip(missing, _extract_all(jobs, self.folder, self.settings, self.registry, workers)):
             entries[i] = self._keep(keys[i], found)
             for stage, spent in seconds:
                 clock.seconds[stage] += spent
@@ -213,8 +212,7 @@ class _Articles:
         if key not in self.full:
             found = cache.load(self.folder, key)
             if found is None or found[0] is None:  # damaged since the index was written
-                found, _ = _extract_one((self.paths[key], self.settings, self.registry))
-                cache.store(self.folder, key, *found)
+                found, _ = _extract_one((self.paths[key], key, self.folder, self.settings, self.registry))
             self.full[key] = found[0]  # type: ignore[assignment]
         return self.full[key]
 
@@ -227,9 +225,10 @@ def _cache_context(settings: Settings) -> str:
 Extracted = tuple[tuple[Article | None, tuple[Problem, ...]], tuple[tuple[str, float], ...]]
 
 
-def _extract_all(paths: list[Path], settings: Settings, registry: tuple[RegistryEntry, ...],
-                 workers: int) -> Iterator[Extracted]:
-    jobs = [(p, settings, registry) for p in paths]
+def _extract_all(sources: list[tuple[Path, str]], folder: Path, settings: Settings,
+                 registry: tuple[RegistryEntry, ...], workers: int) -> Iterator[Extracted]:
+    """Each source extracted and kept in the cache (by the worker, to spare the main process)."""
+    jobs = [(path, key, folder, settings, registry) for path, key in sources]
     progress = _progress(len(jobs))
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -243,9 +242,10 @@ def _extract_all(paths: list[Path], settings: Settings, registry: tuple[Registry
             yield done
 
 
-def _extract_one(job: tuple[Path, Settings, tuple[RegistryEntry, ...]]) -> Extracted:
-    """One source through ingest, normalize and extract: (article or None, problems), and the time each took."""
-    path, settings, registry = job
+def _extract_one(job: tuple[Path, str, Path, Settings, tuple[RegistryEntry, ...]]) -> Extracted:
+    """One source through ingest, normalize and extract, kept in the cache:
+    (article or None, problems), and the time each stage took."""
+    path, key, folder, settings, registry = job
     problems: list[Problem] = []
     clock = _Clock()
     started = time.perf_counter()
@@ -268,6 +268,7 @@ def _extract_one(job: tuple[Path, Settings, tuple[RegistryEntry, ...]]) -> Extra
     except SourceError as error:
         problems.append(error.problem)
         article = None
+    cache.store(folder, key, article, tuple(problems))
     spent = tuple((k, v) for k, v in clock.seconds.items() if v)
     return (article, tuple(problems)), spent
 
