@@ -118,20 +118,29 @@ class Notes:
         self.notes = tuple(Note(number, citation) for number, citation in enumerate(ordered.values(), 1))
 
     def __call__(self, *citations: Citation | tuple[Citation, ...] | None) -> Markup:
-        flat = [c for item in citations if item for c in (item if isinstance(item, tuple) else (item,))]
-        return Markup(",".join(f"[^{self._numbers[_key(c)]}]" for c in dict.fromkeys(flat)))
+        flat = [c for item in citations if item for c in (_cited(item) if isinstance(item, tuple) else (item,))]
+        marks = ",".join(f"[^{self._numbers[_key(c)]}]" for c in dict.fromkeys(flat))
+        hidden = sum(len(item) - len(_cited(item)) for item in citations if isinstance(item, tuple))
+        return Markup(marks + (f" (and {hidden} more source{'s' if hidden > 1 else ''})" if hidden else ""))
+
+
+def _cited(citations: tuple[Citation, ...]) -> tuple[Citation, ...]:
+    """The citations a line shows: the first report and the latest ones, so a
+    line that hundreds of sources repeat stays one line."""
+    limit = SHOWN["citations"]
+    return citations if len(citations) <= limit else citations[:1] + citations[1 - limit:]
 
 
 def _citations(brief: Brief) -> Iterable[Citation]:
     for item in (*brief.summary, *brief.background):
-        yield from item.citations
+        yield from _cited(item.citations)
     for actor in brief.actors:
-        yield from actor.citations
+        yield from _cited(actor.citations)
     for event in brief.timeline:
-        yield from event.citations
+        yield from _cited(event.citations)
         yield from (c for _, c in event.other_dates)
     for question in brief.open_questions:
-        yield from question.citations
+        yield from _cited(question.citations)
         if question.answered_by:
             yield question.answered_by
 
@@ -193,7 +202,7 @@ def _unique_slugs(names: list[str], reserved: set[str]) -> dict[str, str]:
 # shown, the full timeline and source list are on pages of PER_PAGE rows.
 SHOWN = {"actors": 40, "background": 15, "timeline": 40, "undated": 10, "questions": 20, "articles": 25,
          "citations": 3}
-PER_PAGE = 200
+PER_PAGE = 100  # rows on an archive page: about the size of an actor page, so the average page stays the same as a site grows
 APPEARANCES = 10
 
 

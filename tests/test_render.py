@@ -318,3 +318,25 @@ def test_an_empty_override_file_that_only_extends_renders_the_built_in_page(tmp_
     write(tmp_path / "templates" / "brief.md.j2", '{% extends "base/brief.md.j2" %}\n')
 
     assert render.brief_page(brief, tmp_path / "templates") == render.brief_page(brief, tmp_path / "none")
+
+
+def test_a_line_many_sources_repeat_shows_its_first_and_latest_sources_and_a_count(tmp_path):
+    article = """---
+title: Report {n} on the pass
+published: 2025-03-{day:02d}
+region: Kell Pass
+---
+Road crews in Kell worked on the pass road for day {n} of the repairs.
+
+The pass road was built in 1962 to link the two valleys across the mountains.
+"""
+    articles = [extract_file(write(tmp_path / f"{n}.md", article.format(n=n, day=n + 1))) for n in range(7)]
+    (brief,), _ = assemble(articles)
+
+    page = render.brief_page(brief, tmp_path)
+
+    (row,) = [row for row in page.splitlines() if row.startswith("| 1962 |")]
+    assert row.count("[^") == 3
+    assert "(and 4 more sources) |" in row
+    notes = re.findall(r"^\[\^\d+\]:", page, re.MULTILINE)
+    assert len(notes) == len(set(re.findall(r"\[\^(\d+)\](?!:)", page)))
