@@ -112,3 +112,9 @@ def test_a_state_named_bare_after_its_airline_is_the_airline(tmp_path):
 
     assert len(holding(found, "Qatar Airways")) == 1
     assert holding(found, "Qatar") == holding(found, "Qatar Airways")
+
+
+def test_a_name_ending_in_s_after_a_number_is_still_an_actor(tmp_path):
+    found = actors(tmp_path, "Troops killed 3 Hamas fighters near the border on Monday, the army said.")
+
+    assert holding(found, "Hamas")

@@ -244,7 +244,7 @@ def _possessive(token: str) -> bool:
 
 def _classify(tokens: list[str], title: list[str], before: str, after: str, initial: bool, index: int,
               context: _Context, quoted: bool = False) -> list[_Mention]:
-    if after.startswith("$") or NICKNAME.search(before) or (quoted and _vocative(before, after)) or (COUNTED.search(before) and tokens[-1].endswith("s") and len(tokens) == 1):
+    if after.startswith("$") or NICKNAME.search(before) or (quoted and _vocative(before, after)) or _counted(tokens, before, context):
         return []  # "AU$40", "22 new Boeing 787 Dreamliners": a currency, things counted
     tokens = _trimmed(tokens, initial, context, after)
     if not tokens:
@@ -258,6 +258,14 @@ def _classify(tokens: list[str], title: list[str], before: str, after: str, init
         for mention in mentions:
             mention.numbered = True
     return mentions
+
+
+def _counted(tokens: list[str], before: str, context: _Context) -> bool:
+    """"bought 20 Dreamliners": a plural of a name the article also writes
+    singular, after a number, counts things ("3 Hamas fighters" does not)."""
+    word = tokens[-1]
+    return len(tokens) == 1 and word.endswith("s") and name_key(word[:-1]) in context.inner \
+        and COUNTED.search(before) is not None
 
 
 def _vocative(before: str, after: str) -> bool:
