@@ -158,9 +158,10 @@ def _all_citations(group: Iterable[Any]) -> tuple[Citation, ...]:
     return tuple(dict.fromkeys(c for item in group for c in item.citations))
 
 
-def _longest(text: str, count: int = 3) -> list[str]:
-    """A sentence's longest content words: near-duplicates share at least one."""
-    return sorted(words(text), key=lambda w: (-len(w), w))[:count]
+@lru_cache(maxsize=65536)
+def _longest(text: str) -> tuple[str, ...]:
+    """A sentence's three longest content words: near-duplicates share at least one."""
+    return tuple(sorted(words(text), key=lambda w: (-len(w), w))[:3])
 
 
 # --- sections ---------------------------------------------------------------------
