@@ -153,8 +153,11 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
     found = []
     text = sentence.text
     for match in CANDIDATE.finditer(text):
+        tokens = match.group().split()
+        if len(tokens) == 1 and tokens[0].lower() in FUNCTION_WORDS and not tokens[0].isupper():
+            continue  # "The", "In", "But": most candidates, never a name
         initial = _starts_clause(text[max(0, match.start() - 8):match.start()], match.start())
-        parts = _parts(match.group().split())
+        parts = _parts(tokens)
         for index, (part, title) in enumerate(parts):
             start = text.find(part[0], match.start())
             # A demonym before a titled name gives its state an alias ("Israeli Prime Minister").
