@@ -118,3 +118,19 @@ def test_a_name_ending_in_s_after_a_number_is_still_an_actor(tmp_path):
     found = actors(tmp_path, "Troops killed 3 Hamas fighters near the border on Monday, the army said.")
 
     assert holding(found, "Hamas")
+
+
+def test_names_titles_and_capitals_of_world_news(tmp_path):
+    found = actors(tmp_path, "U.S. Secretary of State Kale Morden, speaking in Amman on Monday, urged restraint. "
+                             "Washington said it was deeply concerned. UN Secretary-General Ban Ki-moon called for calm, "
+                             "and the United Nations sent observers. Hezbollah, the Lebanese Shiite movement, "
+                             "denied the report, and the Muslim Brotherhood stayed silent.")
+    kinds = {a["name"]: a["kind"] for a in found}
+
+    assert kinds.get("Kale Morden") == "person"
+    assert "Secretary of State" in holding(found, "Kale Morden")[0]["role"]
+    assert "Washington" in holding(found, "United States")[0]["aliases"]
+    assert kinds.get("Ban Ki-moon") == "person"
+    assert kinds.get("United Nations") == "organization"
+    assert kinds.get("Muslim Brotherhood") == "organization"
+    assert not holding(found, "Lebanese Shiite") and not holding(found, "Amman")

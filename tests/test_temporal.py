@@ -34,6 +34,8 @@ CASES = [
     ("The ceremony began at 16:15 UTC, March 1st, in the old hall.", "16:15 UTC", "2025-03-01T16:15Z"),
     ("The border has been closed since 2019.", "2019", "2019"),
     ("Talks were held two years ago.", "two years ago", "2023"),
+    ("Clashes erupted over the weekend.", "the weekend", "2025-W14-WE"),
+    ("Envoys will meet over the weekend.", "the weekend", "2025-W15-WE"),
 ]
 
 
@@ -54,3 +56,11 @@ def test_durations_and_sets_are_not_dates(tmp_path: Path):
 
     assert found["13 years"] == ("DURATION", "P13Y")
     assert found["every week"] == ("SET", "P1W")
+
+
+def test_the_past_few_years_is_a_duration_not_a_past_date(tmp_path: Path):
+    source = write(tmp_path / "article.txt", "A headline for the test\n\nPrices have doubled over the past few years.\n")
+
+    found = [(t["text"], t["type"]) for t in extract_json(source, THURSDAY)["temporal_expressions"]]
+
+    assert found == [("the past few years", "DURATION")]

@@ -30,14 +30,17 @@ HEAD_TITLES = frozenset("president minister chancellor king queen prince princes
                         "sen. governor gov. mayor secretary ambassador envoy spokesman spokeswoman spokesperson "
                         "ceo cfo coo cto c.e.o. chairman chairwoman director premier pope cardinal judge justice "
                         "leader sir lord lady analyst officer sergeant captain capt. marshal commissioner "
-                        "executive founder co-founder".split())
+                        "executive founder co-founder secretary-general director-general under-secretary".split())
 TITLE_WORDS = TITLES | HEAD_TITLES | frozenset("chief operating financial technology senior vice executive "
                                                "managing general deputy assistant head majority minority".split())
+PORTFOLIOS = frozenset("state defense defence foreign affairs interior finance justice health energy commerce "
+                       "treasury agriculture education labor labour transport trade economy information culture "
+                       "homeland security environment industry war".split())  # "Minister of Foreign Affairs"
 CORPORATE_SUFFIX = frozenset("inc inc. corp corp. ltd ltd. plc n.v. nv s.a. sa ag llc gmbh co.".split())
 EVENT_WORDS = frozenset("show games conference summit award awards prize festival expo fair week day act bill "
                         "treaty agreement accord plan program programme index cup olympics championship "
                         "war crisis talks forum election elections".split())
-MODIFIER = re.compile(r"-[a-z]{3,}$")  # "Kurdish-led", "EADS-led", "Macintosh-curious"
+MODIFIER = re.compile(r"-(?:[a-z]+(?:ed|ing|ous|ic|al|ly)|run|made|born|style|era|wide|bound|friendly)$")  # "Kurdish-led", not "Ki-moon"
 LOCATIVE = re.compile(r"\b(?:in|into|inside|near|along|across|throughout|within|around|outside|to|from|at|via|"
                       r"towards?|over|northern|southern|eastern|western|central|war-torn)\s+(?:the\s+)?$",
                       re.IGNORECASE)
@@ -196,8 +199,8 @@ def _parts(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
                 current = []
             title = title + current + [token] if not current or all(t.lower() in TITLE_WORDS for t in current) else [token]
             current = []
-        elif lower in ("of", "at", "for") and title and not current:
-            title = title + [token]
+        elif (lower in ("of", "at", "for") or lower in PORTFOLIOS and rest) and title and not current:
+            title = title + [token]  # "Secretary of State John Kerry"
         else:
             current.append(token)
             if _possessive(token) and rest and not _names_a_state(current + rest):
@@ -319,7 +322,8 @@ def _known_prefix(tokens: list[str], context: _Context) -> bool:
 
 
 def _known(word: str, context: _Context) -> bool:
-    return word in states() or word in SEATS or any(word == e.name or word in e.aliases for e in context.registry)
+    return word in states() or word in SEATS or word in capitals() \
+        or any(word == e.name or word in e.aliases for e in context.registry)
 
 
 def _is_common(token: str, context: _Context, alone: bool) -> bool:
@@ -347,6 +351,8 @@ def _typed(tokens: list[str], title: list[str], after: str, locative: bool, inde
         return _typed(tokens[1:], [], after, False, index, context) if len(tokens) > 1 else []
     if title and _person_like(tokens):
         return [_Mention(name, "person", index, title=" ".join(title))]
+    if name in capitals() and not locative and SPEAKS.match(after):
+        return [_Mention(name, "state", index, state=capitals()[name], alias=name)]  # "Washington said"
     if name in CONTINENTS or name in capitals() or lower[-1] in PLACE_WORDS:
         return [_Mention(name, "place", index, locative=True)]
     if name in context.products or name.rstrip("s") in context.products:
@@ -356,7 +362,14 @@ def _typed(tokens: list[str], title: list[str], after: str, locative: bool, inde
     if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) and re.match(r"[\s-]+[a-z]", after):
         follower = re.match(r"[\s-]+([a-z]+)", after)[1]
         return [_Mention(f"{name} {follower}", "armed group", index)] if follower in ARMED_WORDS else []
-    return [_Mention(name, _kind(tokens), index, locative=locative)]
+    kind = _kind(tokens)
+    if kind == "person" and tokens[0][1:].islower() and tokens[0] in states() and tokens[0] in states()[tokens[0]].demonyms:
+        return []  # "the Lebanese Shiite movement": a description, not a person
+    return [_Mention(name, kind, index, locative=locative)]
+
+
+SPEAKS = re.compile(r"\s+(?:has|have|had|is|was|will|would|says|said|warned|urged|accused|rejected|denied|wants|"
+                    r"insisted|responded|announced|called|demanded|condemned|welcomed|agreed|refused|sees)\b")
 
 
 def _not_a_name(tokens: list[str], lower: list[str], context: _Context) -> bool:

@@ -66,8 +66,14 @@ def _usable(spelling: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def capitals() -> frozenset[str]:
-    return frozenset(s.capital for s in states().values() if s.capital)
+def capitals() -> dict[str, str]:
+    """Capital -> its state ("Washington" as well as "Washington D.C.")."""
+    found: dict[str, str] = {}
+    for state in sorted(set(states().values()), key=lambda s: s.name):
+        for name in (state.capital, state.capital.removesuffix(" D.C.").removesuffix(", D.C.")):
+            if name:
+                found.setdefault(name, state.name)
+    return found
 
 
 TITLES = frozenset(
@@ -84,7 +90,8 @@ ORG_WORDS = frozenset(
     "airways motors industries holdings authority office administration court parliament assembly congress "
     "senate army navy force forces guard police service services board federation alliance front movement "
     "brigade brigades militia militias centre center foundation exchange network times post news press "
-    "airport airports motor systems technologies media studios records partners capital "
+    "airport airports motor systems technologies media studios records partners capital nations brotherhood "
+    "coalition council league "
     "nv n.v sa s.a ag se llc llp gmbh bv co co. company workers union unions"
     .split()
 )

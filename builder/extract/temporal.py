@@ -36,7 +36,7 @@ _MONTH = (r"(?P<{0}>January|February|March|April|May|June|July|August|September|
 _DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{0}>1[6-9]\d\d|20\d\d)"
 _WEEKDAY = r"(?P<{0}>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_NUM = r"(?P<{0}>\d+(?:\.\d+)?|a few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundred|several|a|an)"
+_NUM = r"(?P<{0}>\d+(?:\.\d+)?|a few|few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundred|several|a|an)"
 _UNIT = r"(?P<{0}>second|minute|hour|day|weekend|week|month|quarter|year|decade|century|centurie)s?"
 _PART = r"(?P<{0}>morning|afternoon|evening|night)"
 _REL = r"(?P<{0}>this|last|next|past|previous|coming|current|following)"
@@ -66,6 +66,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("relday", rf"\b(?:(?P<rdmod>earlier|later)\s+)?(?P<rd>today|yesterday|tomorrow|tonight)(?:\s+{_PART.format('rdp')})?\b"),
     ("partday", rf"\b(?P<pdrel>this|last)\s+{_PART.format('pdp')}\b"),
     ("relunit", rf"\b(?:the\s+)?{_REL.format('rel')}\s+{_UNIT.format('ru')}\b(?!\s+(?:ago|later|earlier))"),
+    ("weekend", r"\b(?:(?<=over\s)|(?<=during\s)|(?<=at\s)|(?<=on\s)|(?<=for\s))the\s+weekend\b"),
     ("wholeunit", r"\b(?:the\s+)?(?:entire|whole|full)\s+(?P<wu>year|month|week)\b"),
     ("unitrel", r"\b(?:the\s+)?(?P<urunit>year|month|week)\s+(?P<urrel>before|previous|earlier|after)\b"),
     ("samelast", r"\b(?:the\s+)?same\s+(?P<slunit>period|time|month|quarter)\s+(?:of\s+)?(?:(?P<slrel>last)\s+year|a\s+year\s+(?:ago|earlier))\b"),
@@ -78,7 +79,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("fiscal", r"\b(?:fiscal|financial)(?:\s+year)?\s+(?P<fy>\d{4})\b"),
     ("year", r"(?<![\d$£€#.,/-])\b(?P<year>1[6-9]\d\d|20\d\d)\b(?![.,]?\d|%|\s*percent|-\d)"),
     ("present", r"\b(?P<present>now|currently|current|at present|presently|nowadays|these days|at the moment|ongoing)\b"),
-    ("past", r"\b(?P<pastref>recently|recent|the past|lately)\b"),
+    ("past", r"\b(?P<pastref>recently|recent|the past(?!\s+(?:few|several|many|couple|\d|one|two|three|four|five|six|seven|eight|nine|ten)\b)|lately)\b"),
     ("future", r"\b(?P<future>the future|very soon|soon|the coming (?:days|weeks|months|years)|the near future|the long term|the short term|the long run)\b"),
     ("clock", r"(?:\b(?P<hh>[01]?\d|2[0-3])(?::(?P<mm>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)"
               r"|\b(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)\b|\b(?P<noon>noon|midnight)\b)"
@@ -501,6 +502,14 @@ def _unitrel(m: re.Match, c: _Context):
     if base is None:
         return "DATE", "XXXX"
     return "DATE", _shift(base, unit, 1 if m["urrel"].lower() == "after" else -1)
+
+
+@resolver("weekend")
+def _weekend(m: re.Match, c: _Context):
+    """"over the weekend": the last one in a past clause, else the coming one."""
+    if c.dct is None:
+        return "DATE", "XXXX-WXX-WE"
+    return "DATE", _shift(c.dct, "weekend", 0 if c.direction() > 0 else -1)
 
 
 @resolver("wholeunit")
