@@ -128,11 +128,29 @@ def tag(sentences: tuple[Sentence, ...], published: dt.date | None) -> tuple[Tem
     return tuple(found)
 
 
+# Common trigger words start an expression only before one of these words: a
+# cheap look at the next word spares the big pattern most of its attempts.
+_NEXT = {
+    "the": "first second third fourth final last 1st 2nd 3rd 4th early mid late end beginning start middle close this "
+           "next past previous coming current following entire whole full year month week same day morning afternoon "
+           "evening night future near long short weekend",
+    "a": "few couple year month week day decade hour minute second quarter weekend century half",
+    "that": "day morning afternoon evening night time",
+    "at": "present the",
+}
+GUARDS = {word: re.compile(rf"{word}\s+(?:(?:{'|'.join(after.split())})\b|\d|')", re.IGNORECASE)
+          for word, after in _NEXT.items()}
+GUARDS["an"] = GUARDS["a"]
+
+
 def _matches(text: str) -> Iterator[re.Match]:
     """Leftmost non-overlapping matches of PATTERN, tried only at trigger words."""
     end = 0
     for word in TRIGGER.finditer(text):
         if word.start() < end:
+            continue
+        guard = GUARDS.get(word.group().lower())
+        if guard is not None and not guard.match(text, word.start()):
             continue
         match = PATTERN.match(text, word.start())
         if match:
