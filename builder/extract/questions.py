@@ -4,6 +4,7 @@ proposed, expected or contested. Settled facts give none."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Citation, Question, Sentence
 from .gazetteer import states
@@ -54,8 +55,14 @@ def settled(sentences: tuple[Sentence, ...], source: str) -> tuple[Citation, ...
     return tuple(Citation(source, s.index, s.text) for s in sentences if SETTLING.search(s.text) and cue(s.text) is None)
 
 
+ANY_CUE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in CUES), re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
 def cue(text: str) -> str | None:
     """The kind of unresolved statement a sentence makes, or None if settled."""
+    if not ANY_CUE.search(text):
+        return None
     return next((kind for pattern, kind in CUES if pattern.search(text)), None)
 
 
