@@ -62,12 +62,12 @@ def groups(articles: Iterable[Article], group: str = "region") -> tuple[tuple[Gr
     for article in sorted(articles, key=lambda a: a.source):
         key = (article.region, article.source if group == "article" else article.brief)
         grouped[key].append(article)
-    taken: dict[tuple[str, str], str] = {}
+    slugs = _Slugs()  # each region has its own folder (render.site_map)
     made = []
     for (region, topic), members in sorted(grouped.items()):
         members = newest_first(members)
         base = members[0].slug if group == "article" else slugify(topic or region)
-        slug = _unique(base, region, members[0].source, taken, problems, by_slug=group == "article")
+        slug = slugs.unique(base, region, members[0].source, problems, by_slug=group == "article")
         made.append(Group(slug, region, "" if group == "article" else topic, tuple(m.source for m in members)))
     return tuple(made), problems
 
@@ -283,23 +283,30 @@ class _Answers:
 # --- names --------------------------------------------------------------------------
 
 
-def _unique(slug: str, region: str, source: str, taken: dict[tuple[str, str], str], problems: list[Problem],
-            by_slug: bool) -> str:
-    region_key = region  # each region has its own folder (render.site_map)
-    unique, number = slug, 1
-    while (region_key, unique) in taken or unique == "index":
-        number += 1
-        unique = f"{slug}-{number}"
-    if unique != slug:
-        first = taken.get((region_key, slug), "the region index")
-        if by_slug:
-            problems.append(Problem(source, f"slug '{slug}' is already used by {first}; published as '{unique}'",
-                                    "give one of them a distinct `slug:` in its front matter", None, "warning"))
-        else:  # two topics written alike in a URL: nothing is lost
-            problems.append(Problem(source, f"the brief's topic gives the URL '{slug}', already used by {first}; "
-                                    f"published as '{unique}'", "rename one of the topics", None, "notice"))
-    taken[(region_key, unique)] = source
-    return unique
+class _Slugs:
+    """The page names taken in each region's folder; a repeated name gets -2, -3 ..."""
+
+    def __init__(self) -> None:
+        self.taken: dict[tuple[str, str], str] = {}   # (region, slug) -> the source that took it
+        self.last: dict[tuple[str, str], int] = {}    # (region, slug) -> the last number given to it
+
+    def unique(self, slug: str, region: str, source: str, problems: list[Problem], by_slug: bool) -> str:
+        number = self.last.get((region, slug), 1)  # go on from the last number: linear however many repeats
+        unique = slug
+        while (region, unique) in self.taken or unique == "index":
+            number += 1
+            unique = f"{slug}-{number}"
+        self.last[(region, slug)] = number
+        if unique != slug:
+            first = self.taken.get((region, slug), "the region index")
+            if by_slug:
+                problems.append(Problem(source, f"slug '{slug}' is already used by {first}; published as '{unique}'",
+                                        "give one of them a distinct `slug:` in its front matter", None, "warning"))
+            else:  # two topics written alike in a URL: nothing is lost
+                problems.append(Problem(source, f"the brief's topic gives the URL '{slug}', already used by {first}; "
+                                        f"published as '{unique}'", "rename one of the topics", None, "notice"))
+        self.taken[(region, unique)] = source
+        return unique
 
 
 def _tags(tags: Iterable[str]) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import model
 from .model import Article, Problem
@@ -33,24 +33,35 @@ LAST_BUILD = "last-build.json"
 Entry = tuple[Article | None, tuple[Problem, ...]]  # an article (or None: the source was skipped) and its problems
 
 
+# Libraries whose upgrade can change what is extracted.
+DEPENDENCIES = ("regional-briefs", "countryinfo", "trafilatura", "PyYAML", "python-frontmatter", "charset-normalizer",
+                "python-dateutil", "Jinja2")
+
+
 @lru_cache(maxsize=1)
 def version() -> str:
-    """The builder's code, as part of every key: a new builder re-extracts."""
+    """The builder's code, built-in templates and libraries, as part of every
+    key: a new builder re-extracts and renders again."""
     from importlib.metadata import PackageNotFoundError, version as installed
 
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
+    package = Path(__file__).parent
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".yml", ".md")):
+        digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
-    try:
-        digest.update(installed("regional-briefs").encode())
-    except PackageNotFoundError:
-        pass
+    for name in DEPENDENCIES:
+        try:
+            digest.update(f"{name}={installed(name)}".encode())
+        except PackageNotFoundError:
+            pass
     return digest.hexdigest()[:16]
 
 
 def key(path: Path, name: str, context: str) -> str:
+    """A source's key: its bytes, its name, where it really is (a link is not its target), and the context."""
     digest = hashlib.sha256()
-    for part in (name.encode(), context.encode(), path.read_bytes()):
+    where = f"{path.is_symlink()}|{path.resolve()}"
+    for part in (name.encode(), where.encode(), context.encode(), path.read_bytes()):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
@@ -109,7 +120,7 @@ def prune(folder: Path, keep: set[str]) -> None:
     """Drop entries no source or brief needs any more."""
     if folder.is_dir():
         for path in folder.glob("*.json"):
-            if path.stem not in keep and path.name not in (LAST_BUILD, INDEX):
+            if path.stem not in keep and path.name not in (LAST_BUILD, INDEX) and path.is_file():
                 path.unlink(missing_ok=True)
 
 
@@ -117,7 +128,7 @@ def _read(path: Path) -> Any:
     """The entry's data with its objects decoded, or None when it is missing or damaged."""
     try:
         return _loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None
 
 
@@ -178,7 +189,35 @@ def _hook(value: dict[str, Any]) -> Any:
         return value
     if name == "date":
         return dt.date.fromisoformat(value["iso"])
-    return _TYPES[name](**{k: _tupled(v) for k, v in value.items() if k != "@"})
+    kind = _TYPES[name]
+    fields = {k: _tupled(v) for k, v in value.items() if k != "@"}
+    checks = _checks(kind)
+    if fields.keys() - checks.keys() or not all(checks[k](v) for k, v in fields.items()):
+        raise ValueError(f"a damaged {name} in the cache")
+    return kind(**fields)
+
+
+@lru_cache(maxsize=None)
+def _checks(kind: type) -> dict[str, Callable[[Any], bool]]:
+    """For each field of a model class, a test that a value read back has its declared type."""
+    return {f.name: _check(f.type) for f in dataclasses.fields(kind)}
+
+
+def _check(annotation: str) -> Callable[[Any], bool]:
+    """A test for values of an annotation as written in model.py ("tuple[Citation, ...]", "str | None")."""
+    annotation = annotation.replace(" ", "")
+    if "|" in annotation:
+        options = [_check(part) for part in annotation.split("|")]
+        return lambda v: any(test(v) for test in options)
+    if annotation.startswith("tuple[") and annotation.endswith(",...]"):
+        item = _check(annotation[len("tuple["):-len(",...]")])
+        return lambda v: type(v) is tuple and all(item(x) for x in v)
+    if annotation.startswith("tuple["):  # a fixed pair: "tuple[str,Citation]"
+        parts = [_check(part) for part in annotation[len("tuple["):-1].split(",")]
+        return lambda v: type(v) is tuple and len(v) == len(parts) and all(t(x) for t, x in zip(parts, v))
+    simple = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "None": (type(None),),
+              "dt.date": (dt.date,), **{name: (cls,) for name, cls in _TYPES.items()}}[annotation]
+    return lambda v: isinstance(v, simple)
 
 
 def _tupled(value: Any) -> Any:

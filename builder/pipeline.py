@@ -219,7 +219,8 @@ class _Articles:
 
 def _cache_context(settings: Settings) -> str:
     registry = settings.registry_path.read_bytes() if settings.registry_path.is_file() else b""
-    return f"{cache.version()}|{hashlib.sha256(registry).hexdigest()}|{settings.default_region}"
+    # The sources folder too: an article's region may come from the folder it is in below it.
+    return f"{cache.version()}|{hashlib.sha256(registry).hexdigest()}|{settings.default_region}|{settings.sources}"
 
 
 Extracted = tuple[tuple[Article | None, tuple[Problem, ...]], tuple[tuple[str, float], ...]]

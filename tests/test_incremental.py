@@ -109,6 +109,53 @@ def test_a_damaged_cache_entry_is_extracted_again(harbour):
     assert snapshot(harbour / "docs") == before
 
 
+@pytest.mark.parametrize("damage", [
+    "[" * 100_000,                                                    # nested past any sane depth
+    '{"article": {"@": "Article", "source": 7}, "problems": []}',      # a known type, a wrong field
+    '{"article": null, "problems": [{"@": "Citation", "source": "x", "sentence": 1, "text": "t"}]}',
+    '{"@": "Nothing"}',
+])
+def test_a_cache_entry_of_the_wrong_shape_is_a_miss(harbour, damage):
+    before = snapshot(harbour / "docs")
+    folder = harbour / ".briefs-cache"
+    for entry in folder.glob("*.json"):
+        entry.write_text(damage, encoding="utf-8")
+    (folder / "stray.json").mkdir()
+
+    report = build(load_settings(harbour))
+
+    assert report.extracted == 13
+    assert snapshot(harbour / "docs") == before
+
+
+def test_moving_the_sources_folder_setting_extracts_again(harbour):
+    config = harbour / "mkdocs.yml"
+    folder = harbour / "sources" / "coast"
+    folder.mkdir()
+    for source in (harbour / "sources").glob("*.md"):
+        source.rename(folder / source.name)
+    moved = len(list(folder.iterdir()))
+    assert build(load_settings(harbour)).extracted == moved
+    config.write_text(config.read_text(encoding="utf-8").replace("sources: sources", "sources: sources/coast"),
+                      encoding="utf-8")
+
+    report = build(load_settings(harbour))
+
+    assert report.extracted == moved  # regions came from folders below the old sources folder
+
+
+def test_a_source_replaced_by_a_link_to_the_same_bytes_outside_is_refused(harbour, tmp_path):
+    source = harbour / "sources" / "2025-02-01-report-0.md"
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(source.read_bytes())
+    source.unlink()
+    source.symlink_to(outside)
+
+    report = build(load_settings(harbour))
+
+    assert any("2025-02-01-report-0.md" in p.path for p in report.problems if p.severity == "error")
+
+
 def test_a_touched_but_unchanged_source_is_not_extracted_again(harbour):
     (harbour / "sources" / "2025-02-01-report-0.md").touch()
 

@@ -528,6 +528,7 @@ class _Index:
         self.exact: dict[str, _Entity] = {}     # _key of a name
         self.core: dict[str, _Entity] = {}      # _core of a name, not of states
         self.forms: dict[str, dict[str, list[_Entity]]] = defaultdict(lambda: defaultdict(list))
+        self.listed: set[tuple[str, str, int]] = set()
 
     def add(self, entity: _Entity) -> None:
         self.entities.append(entity)
@@ -549,9 +550,9 @@ class _Index:
             forms["tail"] = [" ".join(tokens[i:]) for i in range(1, len(tokens))]
         for form, values in forms.items():
             for value in values:
-                found = self.forms[form][value]
-                if entity not in found:
-                    found.append(entity)
+                if (form, value, id(entity)) not in self.listed:  # a set: linear however many share a word
+                    self.listed.add((form, value, id(entity)))
+                    self.forms[form][value].append(entity)
 
     def match(self, mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Entity | None:
         surface = mention.surface
