@@ -122,6 +122,9 @@ def prune(folder: Path, keep: set[str]) -> None:
         for path in folder.glob("*.json"):
             if path.stem not in keep and path.name not in (LAST_BUILD, INDEX) and path.is_file():
                 path.unlink(missing_ok=True)
+        for path in folder.glob("*.tmp"):  # left by a build that was killed mid-write (builds hold a lock)
+            if path.is_file():
+                path.unlink(missing_ok=True)
 
 
 def _read(path: Path) -> Any:

@@ -170,6 +170,10 @@ class _Articles:
         """Every article as listed, in source order (the same whatever the workers), and how many were extracted."""
         index = cache.load_index(self.folder)
         entries: list[cache.Entry | None] = [index[k] if k in index and cache.has(self.folder, k) else None for k in keys]
+        for i, k in enumerate(keys):  # cached but not in the index (a build stopped before writing it)
+            found = cache.load(self.folder, k) if entries[i] is None and cache.has(self.folder, k) else None
+            if found is not None:
+                entries[i] = self._keep(k, found)
         missing = [i for i, found in enumerate(entries) if found is None]
         jobs = [(self.paths[keys[i]], keys[i]) for i in missing]
         for i, (found, seconds) in zip(missing, _extract_all(jobs, self.folder, self.settings, self.registry, workers)):

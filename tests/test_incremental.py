@@ -156,6 +156,19 @@ def test_a_source_replaced_by_a_link_to_the_same_bytes_outside_is_refused(harbou
     assert any("2025-02-01-report-0.md" in p.path for p in report.problems if p.severity == "error")
 
 
+def test_a_lost_index_reads_the_articles_back_instead_of_extracting_them(harbour):
+    before = snapshot(harbour / "docs")
+    (harbour / ".briefs-cache" / "index.json").unlink()
+    (harbour / ".briefs-cache" / "last-build.json").unlink()
+    (harbour / ".briefs-cache" / "left-over.json.123.tmp").write_text("{", encoding="utf-8")
+
+    report = build(load_settings(harbour))
+
+    assert report.extracted == 0
+    assert snapshot(harbour / "docs") == before
+    assert not list((harbour / ".briefs-cache").glob("*.tmp"))
+
+
 def test_a_touched_but_unchanged_source_is_not_extracted_again(harbour):
     (harbour / "sources" / "2025-02-01-report-0.md").touch()
 
