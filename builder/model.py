@@ -8,7 +8,8 @@ and the sentence it came from.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any, Mapping
 
 
@@ -204,3 +205,14 @@ class BuildReport:
                 f"{self.sources - self.extracted} cached, {skipped} skipped, {warnings} warnings); "
                 f"{self.pages_written} pages written, {self.pages_unchanged} unchanged, {self.pages_removed} removed"
                 + (f"; {stages}" if stages else ""))
+
+
+def _pickled_by_fields(cls: type) -> None:
+    """Pickle as (class, field values): a third of the time of the default for
+    frozen slotted classes, which matters for the articles extraction workers send back."""
+    get = attrgetter(*(f.name for f in fields(cls)))
+    cls.__reduce__ = lambda self: (type(self), get(self))  # type: ignore[method-assign]
+
+
+for _cls in (Citation, Actor, TemporalExpression, Statement, Event, Question, Article, Problem):
+    _pickled_by_fields(_cls)
