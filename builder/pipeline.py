@@ -263,7 +263,8 @@ def _extract_one(job: tuple[Path, str, Path, Settings, tuple[RegistryEntry, ...]
         if document.dropped:
             problems.append(Problem(source.path, f"{document.dropped} repeated paragraph(s) or sentence(s) dropped",
                                     "nothing to do: each sentence is kept once", None, "notice"))
-        article = extract.article(document, registry, settings.default_region)
+        # The timeline holds what a brief needs of the dates; the expressions themselves are for `briefs extract`.
+        article = replace(extract.article(document, registry, settings.default_region), temporal_expressions=())
         clock.add("extract", started)
         if "region" not in source.meta:
             why = "the default region" if article.region == settings.default_region else "the state it names most"
