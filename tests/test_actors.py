@@ -134,3 +134,10 @@ def test_names_titles_and_capitals_of_world_news(tmp_path):
     assert kinds.get("United Nations") == "organization"
     assert kinds.get("Muslim Brotherhood") == "organization"
     assert not holding(found, "Lebanese Shiite") and not holding(found, "Amman")
+
+
+def test_a_wire_dateline_is_not_an_actor(tmp_path):
+    found = actors(tmp_path, "NEW YORK (AP) — Shares rose on Wednesday after the Federal Reserve kept rates on hold.")
+
+    assert not [a for a in found if a["name"] in ("YORK", "NEW YORK", "AP") or "AP" in a["aliases"]]
+    assert [a["kind"] for a in holding(found, "Federal Reserve")] == ["organization"]

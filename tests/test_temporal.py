@@ -36,6 +36,8 @@ CASES = [
     ("Talks were held two years ago.", "two years ago", "2023"),
     ("Clashes erupted over the weekend.", "the weekend", "2025-W14-WE"),
     ("Envoys will meet over the weekend.", "the weekend", "2025-W15-WE"),
+    ("The parliament rejected a plan on Tuesday to tax deposits.", "Tuesday", "2025-04-08"),
+    ("The island must find its own solution by Monday.", "Monday", "2025-04-14"),
 ]
 
 

@@ -155,7 +155,8 @@ def _definitions(sentences: tuple[Sentence, ...]) -> dict[str, str]:
 def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
     found = []
     text = sentence.text
-    for match in CANDIDATE.finditer(text):
+    dateline = DATELINE.match(text) if sentence.index == 0 else None
+    for match in CANDIDATE.finditer(text, dateline.end() if dateline else 0):
         tokens = match.group().split()
         if len(tokens) == 1 and tokens[0].lower() in FUNCTION_WORDS and not tokens[0].isupper():
             continue  # "The", "In", "But": most candidates, never a name
@@ -172,6 +173,8 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
     return found
 
 
+# "NEW YORK (AP) —", "CAIRO, Egypt (Reuters) -": where and by whom, not who acts.
+DATELINE = re.compile(r"[A-Z]{2,}[A-Z .'’-]*(?:,\s+[A-Z][\w.]*(?:\s+[A-Z\d][\w.]*)*)?\s*(?:\([A-Za-z .-]+\)\s*)?[—–-]{1,2}\s")
 BEFORE = 60  # characters before a name that say how it is used ("in", "called", "22 new")
 OPENERS = re.compile(r"(?:[\"“‘(\[:]|[—–-]\s)\s*$")
 
@@ -362,12 +365,16 @@ def _typed(tokens: list[str], title: list[str], after: str, locative: bool, inde
     if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) and re.match(r"[\s-]+[a-z]", after):
         follower = re.match(r"[\s-]+([a-z]+)", after)[1]
         return [_Mention(f"{name} {follower}", "armed group", index)] if follower in ARMED_WORDS else []
-    kind = _kind(tokens)
+    kind = "organization" if lower[0] in ORG_OPENERS and len(tokens) > 1 else _kind(tokens)
     if kind == "person" and tokens[0][1:].islower() and tokens[0] in states() and tokens[0] in states()[tokens[0]].demonyms:
         return []  # "the Lebanese Shiite movement": a description, not a person
     return [_Mention(name, kind, index, locative=locative)]
 
 
+# First words of organisations' names, never of a person's: "Federal Reserve", "National Guard".
+ORG_OPENERS = frozenset("federal national central european international united royal supreme islamic world "
+                        "global arab african asian american british democratic republican socialist popular "
+                        "general".split())
 SPEAKS = re.compile(r"\s+(?:has|have|had|is|was|will|would|says|said|warned|urged|accused|rejected|denied|wants|"
                     r"insisted|responded|announced|called|demanded|condemned|welcomed|agreed|refused|sees)\b")
 

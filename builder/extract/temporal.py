@@ -91,9 +91,10 @@ RULES: tuple[tuple[str, str], ...] = (
 PATTERN = re.compile("|".join(f"(?P<_{name}>{body})" for name, body in RULES), re.IGNORECASE)
 
 FUTURE_CUE = re.compile(
-    r"\b(?:will|won't|shall|'ll|set to|set for|due to|is due|are due|scheduled|expected|expects|plans?|planned|planning|"
-    r"going to|is to|are to|upcoming|next|intends?|would|aims?|hopes?|later|to be held|to take place|to visit|to meet|"
-    r"tomorrow|coming)\b", re.IGNORECASE)
+    r"\b(?:will|won't|shall|'ll|set to|set for|due to|is due|are due|scheduled|expected|expects|"
+    r"plans?\s+to|planning\s+to|planned\s+for|going to|is to|are to|upcoming|next|intends?|would|aims?\s+to|"
+    r"hopes?\s+to|later|to be held|to take place|to visit|to meet|tomorrow|coming|must(?!\s+have)|deadline)\b",
+    re.IGNORECASE)  # "a plan" is no cue
 PAST_CUE = re.compile(
     r"\b(?:was|were|had|did|said|says|told|ago|last|earlier|yesterday|met|began|took|gave|went|came|made|held|won|"
     r"lost|left|saw|fell|rose|sold|bought|spent|paid|hit|cut|ran|led|\w{3,}ed)\b", re.IGNORECASE)
