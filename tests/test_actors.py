@@ -141,3 +141,16 @@ def test_a_wire_dateline_is_not_an_actor(tmp_path):
 
     assert not [a for a in found if a["name"] in ("YORK", "NEW YORK", "AP") or "AP" in a["aliases"]]
     assert [a["kind"] for a in holding(found, "Federal Reserve")] == ["organization"]
+
+
+def test_leaders_long_names_and_their_parties(tmp_path):
+    found = actors(tmp_path, "Hamas leader Khaled Meshaal met Qatar's emir, Sheikh Tamim bin Hamad Al Thani, on Thursday. "
+                             "Turkish Prime Minister Recep Tayyip Erdogan's AK Party called for calm. "
+                             "The Syrian Observatory for Human Rights, a monitoring group, counted 40 dead.")
+    kinds = {a["name"]: a["kind"] for a in found}
+
+    assert kinds.get("Hamas") == "organization"
+    assert kinds.get("Tamim bin Hamad Al Thani") == "person"
+    assert kinds.get("Recep Tayyip Erdogan") == "person"
+    assert kinds.get("AK Party") == "organization"
+    assert kinds.get("Syrian Observatory for Human Rights") == "organization"

@@ -175,6 +175,8 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
 
 # "NEW YORK (AP) —", "CAIRO, Egypt (Reuters) -": where and by whom, not who acts.
 DATELINE = re.compile(r"[A-Z]{2,}[A-Z .'’-]*(?:,\s+[A-Z][\w.]*(?:\s+[A-Z\d][\w.]*)*)?\s*(?:\([A-Za-z .-]+\)\s*)?[—–-]{1,2}\s")
+HEADS_SOMEONE = re.compile(r"\s+(?:leader|spokesman|spokeswoman|spokesperson|chief|founder|official|officials|"
+                           r"commander|fighters|militants|forces|chairman|president)\b")  # "Hamas leader Khaled Meshaal"
 BEFORE = 60  # characters before a name that say how it is used ("in", "called", "22 new")
 OPENERS = re.compile(r"(?:[\"“‘(\[:]|[—–-]\s)\s*$")
 
@@ -240,6 +242,8 @@ def _is_title(lower: str, current: list[str], rest: list[str]) -> bool:
         if token.lower() in ("of", "at", "for"):
             break
         following.append(strip_possessive(token).lower().strip(".,"))
+        if _possessive(token):
+            break  # "Prime Minister Recep Tayyip Erdogan's AK Party": the party is another name
     if following and (following[-1] in ORG_WORDS or following[0] in ORG_WORDS):
         return False
     if not current and not rest:
@@ -299,7 +303,7 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "
                 and not _inside_too(tokens, context):
             tokens = tokens[1:]
         if len(tokens) == 1 and name_key(tokens[0]) not in context.inner and not tokens[0].isupper() \
-                and not _known(tokens[0], context):
+                and not _known(tokens[0], context) and not HEADS_SOMEONE.match(after):
             return []
     while len(tokens) > 1 and tokens[-1].lower() in TITLE_MODIFIERS and LOWER_AFTER.match(after):
         tokens = tokens[:-1]  # "Senate Majority leader Harry Reid"
@@ -426,7 +430,15 @@ GOVERNMENT_BODIES = frozenset("government ministry military army forces troops a
 
 
 def _person_like(tokens: list[str]) -> bool:
-    return 1 <= len(tokens) <= 4 and tokens[-1].lower().strip(".") not in ORG_WORDS and not tokens[-1].isupper()
+    return 1 <= _name_words(tokens) <= 4 and tokens[-1].lower().strip(".") not in ORG_WORDS and not tokens[-1].isupper()
+
+
+def _name_words(tokens: list[str]) -> int:
+    """Words of a name, particles aside: "Tamim bin Hamad Al Thani" has three."""
+    return sum(t.lower() not in NAME_PARTICLES for t in tokens)
+
+
+NAME_PARTICLES = CONNECTORS - {"of", "for", "and", "the", "&"}  # in people's names: "bin", "al", "van"
 
 
 def _kind(tokens: list[str]) -> str:
@@ -437,7 +449,7 @@ def _kind(tokens: list[str]) -> str:
         return "organization"
     if len(tokens) == 1 and (tokens[0].isupper() or not tokens[0].isalpha()):
         return "organization"
-    if 2 <= len(tokens) <= 4 and all(t[0].isupper() or "-" in t or t.lower() in CONNECTORS for t in tokens):
+    if 2 <= _name_words(tokens) <= 4 and all(t[0].isupper() or "-" in t or t.lower() in NAME_PARTICLES for t in tokens):
         return "person"
     return "organization"
 
