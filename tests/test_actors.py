@@ -154,3 +154,17 @@ def test_leaders_long_names_and_their_parties(tmp_path):
     assert kinds.get("Recep Tayyip Erdogan") == "person"
     assert kinds.get("AK Party") == "organization"
     assert kinds.get("Syrian Observatory for Human Rights") == "organization"
+
+
+def test_business_and_congress_wording(tmp_path):
+    found = actors(tmp_path, "House Speaker John Boehner and Sen. John McCain, R-Ariz., called for hearings. "
+                             "Lawmakers said Wall Street had changed. Standard & Poor's cut its outlook, and "
+                             "Moody's Investors Service said a downgrade was possible. The United Kingdom's "
+                             "Royal Air Force flew the jets.")
+    kinds = {a["name"]: a["kind"] for a in found}
+
+    assert kinds.get("John Boehner") == "person" and "Speaker" in holding(found, "John Boehner")[0]["role"]
+    assert not [name for name in kinds if name.startswith(("R-Ariz", "Wall Street", "House Speaker"))]
+    assert kinds.get("Moody's Investors Service") == "organization"
+    assert [a for a in found if a["name"].startswith("Standard & Poor")]
+    assert holding(found, "Royal Air Force") and not holding(found, "United Kingdom's Royal Air Force")

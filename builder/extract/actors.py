@@ -30,7 +30,8 @@ HEAD_TITLES = frozenset("president minister chancellor king queen prince princes
                         "sen. governor gov. mayor secretary ambassador envoy spokesman spokeswoman spokesperson "
                         "ceo cfo coo cto c.e.o. chairman chairwoman director premier pope cardinal judge justice "
                         "leader sir lord lady analyst officer sergeant captain capt. marshal commissioner "
-                        "executive founder co-founder secretary-general director-general under-secretary".split())
+                        "executive founder co-founder secretary-general director-general under-secretary speaker"
+                        .split())
 TITLE_WORDS = TITLES | HEAD_TITLES | frozenset("chief operating financial technology senior vice executive "
                                                "managing general deputy assistant head majority minority".split())
 PORTFOLIOS = frozenset("state defense defence foreign affairs interior finance justice health energy commerce "
@@ -195,7 +196,7 @@ def _parts(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
     for position, token in enumerate(tokens):
         lower = token.lower()
         rest = tokens[position + 1:]
-        if lower in ("and", "&") and current and _splits_at_and(current, rest):
+        if lower == "and" and current and _splits_at_and(current, rest):  # "&" joins: "Standard & Poor's"
             parts.append((current, title))
             current, title = [], []
         elif _is_title(lower, current, rest):
@@ -208,7 +209,7 @@ def _parts(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
             title = title + [token]  # "Secretary of State John Kerry"
         else:
             current.append(token)
-            if _possessive(token) and rest and not _names_a_state(current + rest):
+            if _possessive(token) and rest and not _names_a_state(current + rest) and not _owned_name(current, rest):
                 parts.append((current, title))
                 current, title = [], []
             elif lower.strip(".") in CORPORATE_SUFFIX and rest:
@@ -217,6 +218,21 @@ def _parts(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
     if current or title:
         parts.append((current, title))
     return [(p, t) for p, t in parts if p]
+
+
+# Last words of companies' names, which may hold a possessive; not "Party" or "Ministry" ("Assad's Baath Party").
+COMPANY_ENDINGS = frozenset("service services systems group holdings airlines airways bank insurance investors capital "
+                            "partners company corporation center centre division unit stores restaurants".split())
+
+
+def _owned_name(owner: list[str], rest: list[str]) -> bool:
+    """"Moody's Investors Service", "Boeing's Launch Systems": a company's name
+    with a possessive in it, not a possessor and a thing of its own
+    ("the United Kingdom's Royal Air Force")."""
+    last = rest[-1].lower().strip(".,")
+    possessor = strip_possessive(" ".join(owner[1:] if owner[0] == "The" else owner))
+    return (last in COMPANY_ENDINGS or last in CORPORATE_SUFFIX) and possessor not in states() and possessor not in SEATS \
+        and possessor not in capitals() and rest[0].lower() not in TITLE_WORDS and not _possessive(rest[-1])
 
 
 def _names_a_state(tokens: list[str]) -> bool:
@@ -383,7 +399,12 @@ SPEAKS = re.compile(r"\s+(?:has|have|had|is|was|will|would|says|said|warned|urge
                     r"insisted|responded|announced|called|demanded|condemned|welcomed|agreed|refused|sees)\b")
 
 
+PARTY_STATE = re.compile(r"[RDI]-[A-Z][a-z]*\.?$")  # "Sen. John McCain, R-Ariz."
+
+
 def _not_a_name(tokens: list[str], lower: list[str], context: _Context) -> bool:
+    if PARTY_STATE.match(tokens[0]):
+        return True
     if all(t in NOT_NAMES or t in TITLE_WORDS or t in NUMBER_WORDS for t in lower):
         return True
     if len(tokens) == 1:

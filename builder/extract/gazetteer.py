@@ -99,6 +99,7 @@ ARMED_WORDS = frozenset("militia militias rebels rebel fighters insurgents separ
                         "army forces militants jihadists".split())
 PLACE_WORDS = frozenset("heights mountains mountain river sea ocean gulf strait bay valley island islands peninsula "
                         "province region city desert plateau coast border basin lake canal district governorate dam "
+                        "street avenue square "
                         "north south east west".split())
 CONTINENTS = frozenset(
     ("Europe", "Asia", "Africa", "Americas", "Oceania", "Middle East", "Levant", "Balkans", "Caucasus",
