@@ -38,6 +38,9 @@ CASES = [
     ("Envoys will meet over the weekend.", "the weekend", "2025-W15-WE"),
     ("The parliament rejected a plan on Tuesday to tax deposits.", "Tuesday", "2025-04-08"),
     ("The island must find its own solution by Monday.", "Monday", "2025-04-14"),
+    ("Earnings rose in the third quarter.", "the third quarter", "2024-Q3"),
+    ("Profit fell in the second half.", "the second half", "2024-H2"),
+    ("The town was founded in the 12th century.", "the 12th century", "11"),
 ]
 
 

@@ -54,7 +54,9 @@ RULES: tuple[tuple[str, str], ...] = (
                 r"(?:\s+of\s+(?:(?P<qy>1[6-9]\d\d|20\d\d)|(?P<qrel>this|last|next|the) year))?\b"),
     ("qshort", r"\b(?:Q(?P<qs>[1-4])\s*(?P<qsy>\d{4})?|(?P<qsy2>\d{4})\s*Q(?P<qs2>[1-4]))\b"),
     ("monthweek", rf"\b(?:the\s+)?(?P<mwn>first|second|third|fourth|last|final)\s+week\s+of\s+{_MONTH.format('mwm')}(?:,?\s+{_YEAR.format('mwy')})?\b"),
-    ("half", r"\b(?:the\s+)?(?P<hn>first|second)\s+half\s+of\s+(?:(?P<hy>\d{4})|(?P<hrel>this|last|next) year)\b"),
+    ("half", r"\b(?:the\s+)?(?P<hn>first|second)\s+half(?:\s+of\s+(?:(?P<hy>\d{4})|(?P<hrel>this|last|next) year))?\b"
+             r"(?!\s+of\b)"),
+    ("century", r"\b(?:the\s+)?(?P<cn>1\d|2\d|[1-9])(?:st|nd|rd|th)\s+century\b"),
     ("season", r"\b(?:(?P<srel>this|last|next)\s+|(?:the\s+)?(?P<smod>early|late)\s+)?(?P<season>spring|summer|autumn|winter)"
                r"(?:\s+(?:of\s+)?(?P<sy>\d{4}))?\b"),
     ("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[- ])?(?:(?P<dec>1[6-9]\d|20\d)|'?(?P<dec2>[1-9]))0s\b"),
@@ -355,7 +357,7 @@ def _quarter(m: re.Match, c: _Context):
     year = _relative_year(m["qy"], m["qrel"], c)
     if year is None and dct is not None and not m["qrel"]:
         ahead = (number - _quarter_of(dct)) % 4
-        year = dct.year - 1 if number > _quarter_of(dct) and ahead > 2 else dct.year
+        year = dct.year - 1 if number > _quarter_of(dct) and ahead > 2 else _year_of_part(number, 4, c)
     return "DATE", f"{year if year else 'XXXX'}-Q{number}"
 
 
@@ -390,8 +392,28 @@ def _monthweek(m: re.Match, c: _Context):
 
 @resolver("half")
 def _half(m: re.Match, c: _Context):
-    year = _relative_year(m["hy"], m["hrel"], c)
-    return "DATE", f"{year or 'XXXX'}-H{1 if m['hn'].lower() == 'first' else 2}"
+    number = 1 if m["hn"].lower() == "first" else 2
+    year = _relative_year(m["hy"], m["hrel"], c) or _year_of_part(number, 2, c)
+    return "DATE", f"{year or 'XXXX'}-H{number}"
+
+
+def _year_of_part(number: int, parts: int, c: _Context) -> int | None:
+    """The year of "the third quarter" or "the second half" named without one:
+    a part still to come cannot have been reported on, nor a past one be ahead."""
+    if c.dct is None:
+        return None
+    current = (c.dct.month - 1) * parts // 12 + 1
+    tense = c.clause_direction()
+    if tense < 0 and number > current:
+        return c.dct.year - 1
+    if tense > 0 and number < current:
+        return c.dct.year + 1
+    return c.dct.year
+
+
+@resolver("century")
+def _century(m: re.Match, c: _Context):
+    return "DATE", f"{int(m['cn']) - 1:02d}"
 
 
 @resolver("season")
