@@ -168,3 +168,13 @@ def test_business_and_congress_wording(tmp_path):
     assert kinds.get("Moody's Investors Service") == "organization"
     assert [a for a in found if a["name"].startswith("Standard & Poor")]
     assert holding(found, "Royal Air Force") and not holding(found, "United Kingdom's Royal Air Force")
+
+
+def test_groups_of_world_politics(tmp_path):
+    found = actors(tmp_path, "The Kurdistan Workers' Party (PKK) declared a ceasefire on Thursday, and the PKK said "
+                             "its fighters would withdraw. Officials said the Taliban and al-Qaeda were blamed. "
+                             "Egyptian security forces arrested dozens.")
+
+    assert holding(found, "PKK") == holding(found, "Kurdistan Workers' Party")
+    assert holding(found, "Taliban") and holding(found, "al-Qaeda")
+    assert "Egyptian security forces" in holding(found, "Egypt")[0]["aliases"]

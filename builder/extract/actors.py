@@ -145,7 +145,8 @@ def _definitions(sentences: tuple[Sentence, ...]) -> dict[str, str]:
             runs = [r for r in CANDIDATE.finditer(before) if r.end() == len(before)]
             if runs:
                 words = runs[-1].group().split()
-                cut = max((i + 1 for i, w in enumerate(words[:-1]) if _possessive(w)), default=0)
+                cut = max((i + 1 for i, w in enumerate(words[:-1]) if _possessive(w) and not _plural_possessive(w)),
+                          default=0)
                 defined[acronym] = " ".join(words[cut:])
     return defined
 
@@ -166,7 +167,8 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
         for index, (part, title) in enumerate(parts):
             start = text.find(part[0], match.start())
             # A demonym before a titled name gives its state an alias ("Israeli Prime Minister").
-            after = " " + " ".join(parts[index + 1][1]) if index + 1 < len(parts) and parts[index + 1][1] else text[match.end():]
+            end = text.find(part[-1], start) + len(part[-1])
+            after = " " + " ".join(parts[index + 1][1]) if index + 1 < len(parts) and parts[index + 1][1] else text[end:]
             before = text[max(0, start - BEFORE):start]
             quoted = text.count('"', 0, start) % 2 == 1 or text.rfind("“", 0, start) > text.rfind("”", 0, start)
             mention = _classify(part, title, before, after, initial and index == 0, sentence.index, context, quoted)
@@ -225,11 +227,17 @@ COMPANY_ENDINGS = frozenset("service services systems group holdings airlines ai
                             "partners company corporation center centre division unit stores restaurants".split())
 
 
+def _plural_possessive(token: str) -> bool:
+    return token.endswith(("s'", "s’"))
+
+
 def _owned_name(owner: list[str], rest: list[str]) -> bool:
     """"Moody's Investors Service", "Boeing's Launch Systems": a company's name
     with a possessive in it, not a possessor and a thing of its own
     ("the United Kingdom's Royal Air Force")."""
     last = rest[-1].lower().strip(".,")
+    if _plural_possessive(owner[-1]) and last in ORG_WORDS:
+        return True  # "the Kurdistan Workers' Party", "the Teachers' Union"
     possessor = strip_possessive(" ".join(owner[1:] if owner[0] == "The" else owner))
     return (last in COMPANY_ENDINGS or last in CORPORATE_SUFFIX) and possessor not in states() and possessor not in SEATS \
         and possessor not in capitals() and rest[0].lower() not in TITLE_WORDS and not _possessive(rest[-1])
@@ -382,9 +390,9 @@ def _typed(tokens: list[str], title: list[str], after: str, locative: bool, inde
         return []
     if lower[-1] in EVENT_WORDS or context.defined.get(name, "").lower().endswith(tuple(EVENT_WORDS)):
         return []
-    if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) and re.match(r"[\s-]+[a-z]", after):
-        follower = re.match(r"[\s-]+([a-z]+)", after)[1]
-        return [_Mention(f"{name} {follower}", "armed group", index)] if follower in ARMED_WORDS else []
+    follower = re.match(r"[\s-]+([a-z]+)", after) if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) else None
+    if follower and follower[1] not in FUNCTION_WORDS:  # "Kurdish fighters"; not "the Taliban and ..."
+        return [_Mention(f"{name} {follower[1]}", "armed group", index)] if follower[1] in ARMED_WORDS else []
     kind = "organization" if lower[0] in ORG_OPENERS and len(tokens) > 1 else _kind(tokens)
     if kind == "person" and tokens[0][1:].islower() and tokens[0] in states() and tokens[0] in states()[tokens[0]].demonyms:
         return []  # "the Lebanese Shiite movement": a description, not a person
@@ -423,10 +431,11 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
     if name in table:
         state = table[name]
         if name in state.demonyms:
-            follower = re.match(r"\s+([a-z]+)", after) or re.match(r"\s+((?:[A-Z][a-z]+\s?)+)$", after)
+            follower = BODY_AFTER.match(after) or re.match(r"\s+([a-z]+)", after) \
+                or re.match(r"\s+((?:[A-Z][a-z]+\s?)+)$", after)
             word = follower[1].strip() if follower else ""
-            alias = f"{name} {word}" if word.lower() in GOVERNMENT_BODIES or word.lower().split()[-1:] and \
-                word.lower().split()[-1] in HEAD_TITLES else ""
+            last = word.lower().split()[-1:]
+            alias = f"{name} {word}" if last and (last[0] in GOVERNMENT_BODIES or last[0] in HEAD_TITLES) else ""
             return [_Mention(name, "state", index, state=state.name, alias=alias)]
         return [_Mention(name, "state", index, locative=locative, state=state.name,
                          modifier=DESCRIPTOR.match(after) is not None)]
@@ -446,6 +455,8 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
     return None
 
 
+BODY_AFTER = re.compile(r"\s+((?:security|riot|armed|special|foreign|interior|defence|defense|state)\s+"
+                        r"(?:forces|police|ministry|services|troops|officials|media))\b")  # "Egyptian security forces"
 GOVERNMENT_BODIES = frozenset("government ministry military army forces troops authorities regime navy embassy "
                               "cabinet officials diplomats delegation".split())
 
