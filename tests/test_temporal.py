@@ -41,6 +41,10 @@ CASES = [
     ("Earnings rose in the third quarter.", "the third quarter", "2024-Q3"),
     ("Profit fell in the second half.", "the second half", "2024-H2"),
     ("The town was founded in the 12th century.", "the 12th century", "11"),
+    ("In 2011 protesters toppled the government; two years later the army returned.", "two years later", "2013"),
+    ("He has been in prison since 2019 and faces trial in May.", "May", "2025-05"),
+    ("Officials said the drill would begin in the coming days.", "the coming days", "FUTURE_REF"),
+    ("The president spoke at 10 a.m. local time on Monday.", "10 a.m. local time on Monday", "2025-04-07T10:00"),
 ]
 
 

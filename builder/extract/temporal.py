@@ -85,7 +85,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("future", r"\b(?P<future>the future|very soon|soon|the coming (?:days|weeks|months|years)|the near future|the long term|the short term|the long run)\b"),
     ("clock", r"(?:\b(?P<hh>[01]?\d|2[0-3])(?::(?P<mm>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)"
               r"|\b(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)\b|\b(?P<noon>noon|midnight)\b)"
-              r"(?:\s*(?P<zone>GMT|UTC|Z)\b)?(?:\s+(?:on\s+)?(?P<cday>today|yesterday|tomorrow|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)?"),
+              r"(?:\s*(?P<zone>GMT|UTC|Z)\b)?(?:\s+local\s+time)?(?:\s+(?:on\s+)?(?P<cday>today|yesterday|tomorrow|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)?"),
     ("duration", rf"\b(?:(?:the\s+)?(?:past|last|next|previous|coming|first|following)\s+)?{_NUM.format('dn')}[- ]{_UNIT.format('du')}(?:[- ]long|[- ]old)?\b"),
     ("set", rf"\b(?P<setw>every|each|per)\s+(?P<setu>day|week|month|quarter|year|morning|evening|night|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
             rf"|\b(?P<setadv>daily|weekly|monthly|quarterly|annually|yearly)\b"),
@@ -169,8 +169,10 @@ class _Anchor:
         self.day = published
         self.year = published.year if published else None
         self.period = ""  # the last month or quarter mentioned: "the same period last year"
+        self.year_named = False  # the latest expression was a bare year
 
     def update(self, value: str) -> None:
+        self.year_named = re.fullmatch(r"\d{4}", value) is not None
         if re.fullmatch(r"\d{4}-(?:\d{2}|Q[1-4])", value):
             self.period = value
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value[:10]) and (len(value) == 10 or value[10] == "T"):
@@ -473,7 +475,10 @@ def _later(m: re.Match, c: _Context):
     base = c.anchor.day
     if base is None or amount is None or unit in ("second", "minute", "hour"):
         return None
-    return "DATE", _shift(base, unit, amount if m["ldir"].lower() == "later" else -amount)
+    step = amount if m["ldir"].lower() == "later" else -amount
+    if unit == "year" and c.anchor.year_named:  # "In 2011 ...; two years later": 2013
+        return "DATE", str(c.anchor.year + step)
+    return "DATE", _shift(base, unit, step)
 
 
 @resolver("edge")
@@ -528,6 +533,8 @@ def _relunit(m: re.Match, c: _Context):
     unit = _unit(m["ru"])
     if unit in ("second", "minute", "hour"):
         return None
+    if m.group(0).lower().endswith("s") and relation in ("coming", "next", "past", "last", "previous"):
+        return "DATE", "FUTURE_REF" if relation in ("coming", "next") else "PAST_REF"  # "in the coming days"
     if c.dct is None:
         return "DATE", {"year": "XXXX", "month": "XXXX-XX", "day": "XXXX-XX-XX"}.get(unit, "XXXX-XX-XX")
     if relation == "following":
@@ -613,14 +620,19 @@ def _weekday(m: re.Match, c: _Context):
     return kind, (c.dct + dt.timedelta(days=delta)).isoformat() + suffix
 
 
+MONTH_PREPOSITION = re.compile(r"\b(?:in|since|by|until|from|during|of|before|after|through|early|late|mid)[\s-]+$",
+                               re.IGNORECASE)
+
+
 @resolver("month")
 def _month_alone(m: re.Match, c: _Context):
     name = m["mo"]
     if not name[0].isupper():
         return None
-    if name == "May" and not (m["mmod"] or m["mrel"] or m["mprep"]):
+    after_preposition = MONTH_PREPOSITION.search(c.sentence, 0, c.start) is not None
+    if name == "May" and not (m["mmod"] or m["mrel"] or m["mprep"] or after_preposition):
         return None  # the modal verb at the start of a sentence
-    if name == "March" and not (m["mmod"] or m["mrel"] or m["mprep"]) and re.match(r"\s+(?:on|to|against|through)\b", c.sentence[c.end:]):
+    if name == "March" and not (m["mmod"] or m["mrel"] or m["mprep"] or after_preposition) and re.match(r"\s+(?:on|to|against|through)\b", c.sentence[c.end:]):
         return None  # "March on ..." as a verb
     month = _month(name)
     relation = (m["mrel"] or "").lower()
