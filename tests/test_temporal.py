@@ -45,6 +45,7 @@ CASES = [
     ("He has been in prison since 2019 and faces trial in May.", "May", "2025-05"),
     ("Officials said the drill would begin in the coming days.", "the coming days", "FUTURE_REF"),
     ("The president spoke at 10 a.m. local time on Monday.", "10 a.m. local time on Monday", "2025-04-07T10:00"),
+    ("He moved to the capital in 2005 and later that year joined the firm.", "later that year", "2005"),
 ]
 
 

@@ -72,6 +72,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("wholeunit", r"\b(?:the\s+)?(?:entire|whole|full)\s+(?P<wu>year|month|week)\b"),
     ("unitrel", r"\b(?:the\s+)?(?P<urunit>year|month|week)\s+(?P<urrel>before|previous|earlier|after)\b"),
     ("samelast", r"\b(?:the\s+)?same\s+(?P<slunit>period|time|month|quarter)\s+(?:of\s+)?(?:(?P<slrel>last)\s+year|a\s+year\s+(?:ago|earlier))\b"),
+    ("thatunit", r"\b(?:(?:later|earlier)\s+)?(?:that|the\s+same)\s+(?P<tu>year|month|week)\b"),
     ("theday", r"\b(?:that|the\s+same|the\s+following|the\s+next|the\s+previous|(?<=in\s)the|(?<=during\s)the)\s+(?P<tdu>day|morning|afternoon|evening|night)\b"
                r"|\b(?<=at\s)that\s+(?P<tdu2>time)\b"),
     ("weekday", rf"\b(?:(?P<wrel>last|next|this|coming|past)\s+)?{_WEEKDAY.format('wd')}(?:\s+{_PART.format('wp')})?\b"),
@@ -138,7 +139,7 @@ _NEXT = {
            "next past previous coming current following entire whole full year month week same day morning afternoon "
            "evening night future near long short weekend",
     "a": "few couple year month week day decade hour minute second quarter weekend century half",
-    "that": "day morning afternoon evening night time",
+    "that": "day morning afternoon evening night time year month week",
     "at": "present the",
 }
 GUARDS = {word: re.compile(rf"{word}\s+(?:(?:{'|'.join(after.split())})\b|\d|')", re.IGNORECASE)
@@ -584,6 +585,18 @@ def _samelast(m: re.Match, c: _Context):
     if unit == "quarter":
         return "DATE", f"{c.dct.year - 1}-Q{_quarter_of(c.dct)}"
     return "DATE", f"{c.dct.year - 1}-{c.dct.month:02d}"
+
+
+@resolver("thatunit")
+def _thatunit(m: re.Match, c: _Context):
+    """"later that year", "the same month": the year or month just named."""
+    unit = m["tu"].lower()
+    if unit == "year":
+        return "DATE", str(c.anchor.year) if c.anchor.year else "XXXX"
+    if unit == "month" and c.anchor.period and "Q" not in c.anchor.period:
+        return "DATE", c.anchor.period
+    base = c.anchor.day
+    return "DATE", _shift(base, unit, 0) if base else "XXXX-XX"
 
 
 @resolver("theday")
