@@ -178,3 +178,12 @@ def test_groups_of_world_politics(tmp_path):
     assert holding(found, "PKK") == holding(found, "Kurdistan Workers' Party")
     assert holding(found, "Taliban") and holding(found, "al-Qaeda")
     assert "Egyptian security forces" in holding(found, "Egypt")[0]["aliases"]
+
+
+def test_a_us_city_and_state_in_a_dateline_phrase_are_places(tmp_path):
+    found = actors(tmp_path, "Mr. Grove said the Santa Clara, Calif., company would cut spending. "
+                             "Texas Instruments Inc. reports next week, and California sued the agency.")
+    names = [a["name"] for a in found]
+
+    assert "Santa Clara" not in names and "Calif" not in names
+    assert "Texas Instruments Inc." in names and "California" in names

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..model import Actor, Citation, Sentence
-from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PLACE_WORDS, TITLES,
+from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PLACE_WORDS, TITLES, US_STATES,
                         SEATS, RegistryEntry, capitals, state_codes, states, strip_possessive)
 
 _PARTICLE = r"(?:al|el|ad|as|an|ar|at|az|ash|bin|ibn|abu|de|di|da|van|von|le|la|du)"
@@ -384,8 +384,9 @@ def _typed(tokens: list[str], title: list[str], after: str, locative: bool, inde
         return [_Mention(name, "person", index, title=" ".join(title))]
     if name in capitals() and not locative and SPEAKS.match(after):
         return [_Mention(name, "state", index, state=capitals()[name], alias=name)]  # "Washington said"
-    if name in CONTINENTS or name in capitals() or lower[-1] in PLACE_WORDS:
-        return [_Mention(name, "place", index, locative=True)]
+    us_state = name.rstrip(".") in US_STATES and (locative or "." in name or len(name) <= 5)  # "in Texas", "Calif."
+    if name in CONTINENTS or name in capitals() or lower[-1] in PLACE_WORDS or us_state or IN_US_STATE.match(after):
+        return [_Mention(name, "place", index, locative=True)]  # "Santa Clara, Calif.": a city
     if name in context.products or name.rstrip("s") in context.products:
         return []
     if lower[-1] in EVENT_WORDS or context.defined.get(name, "").lower().endswith(tuple(EVENT_WORDS)):
@@ -403,6 +404,7 @@ def _typed(tokens: list[str], title: list[str], after: str, locative: bool, inde
 ORG_OPENERS = frozenset("federal national central european international united royal supreme islamic world "
                         "global arab african asian american british democratic republican socialist popular "
                         "general".split())
+IN_US_STATE = re.compile(r",\s+(?:" + "|".join(re.escape(s) for s in sorted(US_STATES, key=len, reverse=True)) + r")\b")
 SPEAKS = re.compile(r"\s+(?:has|have|had|is|was|will|would|says|said|warned|urged|accused|rejected|denied|wants|"
                     r"insisted|responded|announced|called|demanded|condemned|welcomed|agreed|refused|sees)\b")
 
