@@ -46,6 +46,7 @@ CASES = [
     ("Officials said the drill would begin in the coming days.", "the coming days", "FUTURE_REF"),
     ("The president spoke at 10 a.m. local time on Monday.", "10 a.m. local time on Monday", "2025-04-07T10:00"),
     ("He moved to the capital in 2005 and later that year joined the firm.", "later that year", "2005"),
+    ("The rebels took the town on March 3, 2025; the day before, the army had left.", "the day before", "2025-03-02"),
 ]
 
 

@@ -70,7 +70,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("relunit", rf"\b(?:the\s+)?{_REL.format('rel')}\s+{_UNIT.format('ru')}\b(?!\s+(?:ago|later|earlier))"),
     ("weekend", r"\b(?:(?<=over\s)|(?<=during\s)|(?<=at\s)|(?<=on\s)|(?<=for\s))the\s+weekend\b"),
     ("wholeunit", r"\b(?:the\s+)?(?:entire|whole|full)\s+(?P<wu>year|month|week)\b"),
-    ("unitrel", r"\b(?:the\s+)?(?P<urunit>year|month|week)\s+(?P<urrel>before|previous|earlier|after)\b"),
+    ("unitrel", r"\b(?:the\s+)?(?P<urunit>year|month|week|day)\s+(?P<urrel>before|previous|earlier|after)\b"),
     ("samelast", r"\b(?:the\s+)?same\s+(?P<slunit>period|time|month|quarter)\s+(?:of\s+)?(?:(?P<slrel>last)\s+year|a\s+year\s+(?:ago|earlier))\b"),
     ("thatunit", r"\b(?:(?:later|earlier)\s+)?(?:that|the\s+same)\s+(?P<tu>year|month|week)\b"),
     ("theday", r"\b(?:that|the\s+same|the\s+following|the\s+next|the\s+previous|(?<=in\s)the|(?<=during\s)the)\s+(?P<tdu>day|morning|afternoon|evening|night)\b"
@@ -549,7 +549,7 @@ def _unitrel(m: re.Match, c: _Context):
     unit = m["urunit"].lower()
     base = dt.date(c.anchor.year, 7, 1) if unit == "year" and c.anchor.year else c.anchor.day
     if base is None:
-        return "DATE", "XXXX"
+        return "DATE", "XXXX-XX-XX" if unit == "day" else "XXXX"
     return "DATE", _shift(base, unit, 1 if m["urrel"].lower() == "after" else -1)
 
 
