@@ -169,11 +169,7 @@ class _Articles:
                  clock: _Clock) -> tuple[list[Article], int]:
         """Every article as listed, in source order (the same whatever the workers), and how many were extracted."""
         index = cache.load_index(self.folder)
-        entries: list[cache.Entry | None] = [index[k] if k in index and cache.has(self.folder, k) else None for k in keys]
-        for i, k in enumerate(keys):  # cached but not in the index (a build stopped before writing it)
-            found = cache.load(self.folder, k) if entries[i] is None and cache.has(self.folder, k) else None
-            if found is not None:
-                entries[i] = self._keep(k, found)
+        entries = [self._cached(k, index) for k in keys]
         missing = [i for i, found in enumerate(entries) if found is None]
         jobs = [(self.paths[keys[i]], keys[i]) for i in missing]
         for i, (found, seconds) in zip(missing, _extract_all(jobs, self.folder, self.settings, self.registry, workers)):
@@ -203,6 +199,16 @@ class _Articles:
         """Drop cache entries no source or brief of this build needs."""
         cache.prune(self.folder, set(self.paths) | self.used)
         self.full.clear()
+
+    def _cached(self, key: str, index: dict[str, cache.Entry]) -> cache.Entry | None:
+        """A source's listing from the index, or from its entry when the index
+        lacks it (a build stopped before writing it); None when not cached."""
+        if not cache.has(self.folder, key):
+            return None
+        if key in index:
+            return index[key]
+        found = cache.load(self.folder, key)
+        return self._keep(key, found) if found is not None else None
 
     def _keep(self, key: str, found: cache.Entry) -> cache.Entry:
         article, article_problems = found

@@ -118,9 +118,9 @@ class Notes:
         self.notes = tuple(Note(number, citation) for number, citation in enumerate(ordered.values(), 1))
 
     def __call__(self, *citations: Citation | tuple[Citation, ...] | None) -> Markup:
-        flat = [c for item in citations if item for c in (_cited(item) if isinstance(item, tuple) else (item,))]
-        marks = ",".join(f"[^{self._numbers[_key(c)]}]" for c in dict.fromkeys(flat))
-        hidden = sum(len(item) - len(_cited(item)) for item in citations if isinstance(item, tuple))
+        shown = [(_cited(item), len(item)) if isinstance(item, tuple) else ((item,), 1) for item in citations if item]
+        marks = ",".join(f"[^{self._numbers[_key(c)]}]" for c in dict.fromkeys(c for cited, _ in shown for c in cited))
+        hidden = sum(total - len(cited) for cited, total in shown)
         return Markup(marks + (f" (and {hidden} more source{'s' if hidden > 1 else ''})" if hidden else ""))
 
 

@@ -182,8 +182,9 @@ def test_groups_of_world_politics(tmp_path):
 
 def test_a_us_city_and_state_in_a_dateline_phrase_are_places(tmp_path):
     found = actors(tmp_path, "Mr. Grove said the Santa Clara, Calif., company would cut spending. "
-                             "Texas Instruments Inc. reports next week, and California sued the agency.")
+                             "Texas Instruments Inc. reports next week, and California sued the agency. "
+                             "Officials said Ohio had sued too.")
     names = [a["name"] for a in found]
 
     assert "Santa Clara" not in names and "Calif" not in names
-    assert "Texas Instruments Inc." in names and "California" in names
+    assert "Texas Instruments Inc." in names and "California" in names and "Ohio" in names

@@ -17,7 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..model import Actor, Citation, Sentence
-from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PLACE_WORDS, TITLES, US_STATES,
+from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PLACE_WORDS, TITLES,
+                        US_STATE_ABBREVIATIONS, US_STATES,
                         SEATS, RegistryEntry, capitals, state_codes, states, strip_possessive)
 
 _PARTICLE = r"(?:al|el|ad|as|an|ar|at|az|ash|bin|ibn|abu|de|di|da|van|von|le|la|du)"
@@ -238,14 +239,19 @@ def _owned_name(owner: list[str], rest: list[str]) -> bool:
     last = rest[-1].lower().strip(".,")
     if _plural_possessive(owner[-1]) and last in ORG_WORDS:
         return True  # "the Kurdistan Workers' Party", "the Teachers' Union"
-    possessor = strip_possessive(" ".join(owner[1:] if owner[0] == "The" else owner))
+    possessor = strip_possessive(_as_named(owner))
     return (last in COMPANY_ENDINGS or last in CORPORATE_SUFFIX) and possessor not in states() and possessor not in SEATS \
         and possessor not in capitals() and rest[0].lower() not in TITLE_WORDS and not _possessive(rest[-1])
 
 
 def _names_a_state(tokens: list[str]) -> bool:
     """"(The) People's Republic of China" is one name, possessive and all."""
-    return " ".join(tokens[1:] if tokens[0] == "The" else tokens) in states()
+    return _as_named(tokens) in states()
+
+
+def _as_named(tokens: list[str]) -> str:
+    """A run of words as a name: "The United Kingdom's" -> "United Kingdom's"."""
+    return " ".join(tokens[1:] if tokens[0] == "The" else tokens)
 
 
 def _splits_at_and(left: list[str], right: list[str]) -> bool:
@@ -384,7 +390,7 @@ def _typed(tokens: list[str], title: list[str], after: str, locative: bool, inde
         return [_Mention(name, "person", index, title=" ".join(title))]
     if name in capitals() and not locative and SPEAKS.match(after):
         return [_Mention(name, "state", index, state=capitals()[name], alias=name)]  # "Washington said"
-    us_state = name.rstrip(".") in US_STATES and (locative or "." in name or len(name) <= 5)  # "in Texas", "Calif."
+    us_state = name.rstrip(".") in US_STATE_ABBREVIATIONS or (name in US_STATES and locative)  # "Calif.", "in Texas"
     if name in CONTINENTS or name in capitals() or lower[-1] in PLACE_WORDS or us_state or IN_US_STATE.match(after):
         return [_Mention(name, "place", index, locative=True)]  # "Santa Clara, Calif.": a city
     if name in context.products or name.rstrip("s") in context.products:
@@ -580,8 +586,8 @@ class _Index:
         self.entities: list[_Entity] = []
         self.exact: dict[str, _Entity] = {}     # _key of a name
         self.core: dict[str, _Entity] = {}      # _core of a name, not of states
-        self.forms: dict[str, dict[str, list[_Entity]]] = defaultdict(lambda: defaultdict(list))
-        self.listed: set[tuple[str, str, int]] = set()
+        # form -> value -> the entities that have it, in order, once each (keyed by id: linear however many share it)
+        self.forms: dict[str, dict[str, dict[int, _Entity]]] = defaultdict(lambda: defaultdict(dict))
 
     def add(self, entity: _Entity) -> None:
         self.entities.append(entity)
@@ -603,9 +609,7 @@ class _Index:
             forms["tail"] = [" ".join(tokens[i:]) for i in range(1, len(tokens))]
         for form, values in forms.items():
             for value in values:
-                if (form, value, id(entity)) not in self.listed:  # a set: linear however many share a word
-                    self.listed.add((form, value, id(entity)))
-                    self.forms[form][value].append(entity)
+                self.forms[form][value].setdefault(id(entity), entity)
 
     def match(self, mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Entity | None:
         surface = mention.surface
@@ -664,7 +668,7 @@ class _Index:
         else:
             tries = [("surname", name_key(surface)), ("first", surface), ("head", surface)]
         for form, value in tries:
-            found = [e for e in self.forms[form].get(value, ()) if e.kind != "state"]
+            found = [e for e in self.forms[form].get(value, {}).values() if e.kind != "state"]
             if form == "surname":
                 found = [e for e in found if e.kind == "person"]
             if form == "tail":
@@ -679,7 +683,7 @@ class _Index:
         """"SIA" for "Singapore Airlines": the initials in order, one letter more."""
         letters = surface.replace(".", "")
         shorter = {letters[:i] + letters[i + 1:] for i in range(1, len(letters))} if len(letters) >= 3 else set()
-        fits = {id(e): e for short in sorted(shorter) for e in self.forms["initials"].get(short, ())
+        fits = {id(e): e for short in sorted(shorter) for e in self.forms["initials"].get(short, {}).values()
                 if e.kind == "organization"}
         return next(iter(fits.values())) if len(fits) == 1 else None
 

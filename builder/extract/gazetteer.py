@@ -101,13 +101,14 @@ PLACE_WORDS = frozenset("heights mountains mountain river sea ocean gulf strait 
                         "province region city desert plateau coast border basin lake canal district governorate dam "
                         "street avenue square "
                         "north south east west".split())
-# The states of the United States, and the abbreviations wire stories use for them ("Santa Clara, Calif.").
-US_STATES = frozenset(
+# The abbreviations wire stories use for the states of the United States ("Santa Clara, Calif."), and the states.
+US_STATE_ABBREVIATIONS = frozenset(
+    "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont Neb Nev N.H N.J "
+    "N.M N.Y N.C N.D Okla Ore Pa R.I S.C S.D Tenn Tex Vt Va Wash W.Va Wis Wyo".split())
+US_STATES = US_STATE_ABBREVIATIONS | frozenset(
     "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Hawaii Idaho Illinois Indiana "
     "Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi Missouri Montana "
-    "Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia Wisconsin Wyoming "
-    "Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont Neb Nev N.H N.J "
-    "N.M N.Y N.C N.D Okla Ore Pa R.I S.C S.D Tenn Tex Vt Va Wash W.Va Wis Wyo".split()) | {
+    "Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia Wisconsin Wyoming".split()) | {
     "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Rhode Island",
     "South Carolina", "South Dakota", "West Virginia"}
 CONTINENTS = frozenset(

@@ -76,7 +76,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("theday", r"\b(?:that|the\s+same|the\s+following|the\s+next|the\s+previous|(?<=in\s)the|(?<=during\s)the)\s+(?P<tdu>day|morning|afternoon|evening|night)\b"
                r"|\b(?<=at\s)that\s+(?P<tdu2>time)\b"),
     ("weekday", rf"\b(?:(?P<wrel>last|next|this|coming|past)\s+)?{_WEEKDAY.format('wd')}(?:\s+{_PART.format('wp')})?\b"),
-    ("month", rf"\b(?:(?P<mmod>early|mid|late)[- ]|(?P<mrel>last|next|this)\s+|(?P<mprep>in|since|by|until|from|during|of|before|after|through)\s+)?{_MONTH.format('mo')}(?!\s*\d)\b"
+    ("month", rf"\b(?:(?P<mmod>early|mid|late)[- ]|(?P<mrel>last|next|this)\s+)?{_MONTH.format('mo')}(?!\s*\d)\b"
               r"(?:(?=,?\s+(?:of\s+)?(?P<myrel>this|last|next)\s+year\b))?"),
     ("modyear", r"\b(?P<ymod>early|mid|late)[- ](?P<yy>1[6-9]\d\d|20\d\d)\b"),
     ("fiscal", r"\b(?:fiscal|financial)(?:\s+year)?\s+(?P<fy>\d{4})\b"),
@@ -633,8 +633,7 @@ def _weekday(m: re.Match, c: _Context):
     return kind, (c.dct + dt.timedelta(days=delta)).isoformat() + suffix
 
 
-MONTH_PREPOSITION = re.compile(r"\b(?:in|since|by|until|from|during|of|before|after|through|early|late|mid)[\s-]+$",
-                               re.IGNORECASE)
+MONTH_PREPOSITION = re.compile(r"\b(?:in|since|by|until|from|during|of|before|after|through)\s+$", re.IGNORECASE)
 
 
 @resolver("month")
@@ -642,10 +641,11 @@ def _month_alone(m: re.Match, c: _Context):
     name = m["mo"]
     if not name[0].isupper():
         return None
-    after_preposition = MONTH_PREPOSITION.search(c.sentence, 0, c.start) is not None
-    if name == "May" and not (m["mmod"] or m["mrel"] or m["mprep"] or after_preposition):
+    # Matches start at trigger words, so "in May" is seen by looking back, not by the pattern.
+    after_preposition = MONTH_PREPOSITION.search(c.sentence, max(0, c.start - 16), c.start) is not None
+    if name == "May" and not (m["mmod"] or m["mrel"] or after_preposition):
         return None  # the modal verb at the start of a sentence
-    if name == "March" and not (m["mmod"] or m["mrel"] or m["mprep"] or after_preposition) and re.match(r"\s+(?:on|to|against|through)\b", c.sentence[c.end:]):
+    if name == "March" and not (m["mmod"] or m["mrel"] or after_preposition) and re.match(r"\s+(?:on|to|against|through)\b", c.sentence[c.end:]):
         return None  # "March on ..." as a verb
     month = _month(name)
     relation = (m["mrel"] or "").lower()
