@@ -111,9 +111,10 @@ def test_a_damaged_cache_entry_is_extracted_again(harbour):
 
 @pytest.mark.parametrize("damage", [
     "[" * 100_000,                                                    # nested past any sane depth
-    '{"article": {"@": "Article", "source": 7}, "problems": []}',      # a known type, a wrong field
-    '{"article": null, "problems": [{"@": "Citation", "source": "x", "sentence": 1, "text": "t"}]}',
-    '{"@": "Nothing"}',
+    '{"article": {"@Article": [7]}, "problems": []}',                  # a known type, a wrong field
+    '{"article": null, "problems": [{"@Citation": ["x", 1, "t"]}]}',    # a known type where another belongs
+    '{"article": null, "problems": [{"@Problem": ["x", "y", "z", null, "bad", 1]}]}',  # one field too many
+    '{"@Nothing": []}',
 ])
 def test_a_cache_entry_of_the_wrong_shape_is_a_miss(harbour, damage):
     before = snapshot(harbour / "docs")
