@@ -24,6 +24,7 @@ ABBREVIATIONS = frozenset(
 )
 BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 WORD_BEFORE = re.compile(r"(\S+)$")
+WORDS = re.compile(r"\w+")
 
 
 def clean(source: Source) -> Document:
@@ -70,7 +71,7 @@ def _boilerplate(line: str) -> bool:
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(WORDS.findall(text.lower()))
 
 
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:

@@ -88,6 +88,7 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     problems += assembly_problems
     briefs = tuple(known.brief(plan) for plan in plans)
     known.forget_the_rest()
+    saving = cache.store_briefs(known.folder, known.merged)
     started = clock.add("assemble", started)
     _stop_if_strict(problems, strict)
     briefs, state = changes.compare(briefs, changes.load(settings.site_dir))
@@ -96,6 +97,7 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     started = clock.add("render", started)
     outcome = write.publish(pages, settings.output_path)
     changes.save(settings.site_dir, state)
+    saving()
     clock.add("write", started)
     report = BuildReport(len(paths), len(listings), extracted, len(briefs), outcome.written, outcome.unchanged,
                          outcome.removed, tuple(problems), tuple(clock.seconds.items()))
@@ -164,6 +166,7 @@ class _Articles:
         self.full: dict[str, Article] = {}      # key -> article extracted or read in this build
         self.by_source: dict[str, str] = {}     # source -> key
         self.used: set[str] = set()             # brief entries of this build
+        self.merged: dict[str, Brief] = {}      # brief entries merged in this build, to keep
 
     def listings(self, keys: list[str], problems: list[Problem], workers: int,
                  clock: _Clock) -> tuple[list[Article], int]:
@@ -191,8 +194,7 @@ class _Articles:
         self.used.add(entry)
         found = cache.load_brief(self.folder, entry)
         if found is None:
-            found = assemble.brief(plan, [self._article(k) for k in members])
-            cache.store_brief(self.folder, entry, found)
+            found = self.merged[entry] = assemble.brief(plan, [self._article(k) for k in members])
         return found
 
     def forget_the_rest(self) -> None:
@@ -243,7 +245,7 @@ def _extract_all(sources: list[tuple[Path, str]], folder: Path, settings: Settin
     progress = _progress(len(jobs))
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for done in pool.map(_extract_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
+            for done in pool.map(_extract_one, jobs, chunksize=max(1, min(8, len(jobs) // (workers * 8)))):
                 progress(done[0][0])
                 yield done
     else:
@@ -292,6 +294,7 @@ def _progress(total: int):
     if sys.stderr.isatty():
         from tqdm import tqdm
 
+        tqdm.monitor_interval = 0  # no monitor thread: a build with one thread may fork its cache writer
         bar = tqdm(total=total, unit="article", desc="extracting", leave=False)
 
         def advance(article: Article | None) -> None:
