@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Actor, Citation, Sentence
 from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PLACE_WORDS, TITLES,
@@ -42,10 +43,13 @@ CORPORATE_SUFFIX = frozenset("inc inc. corp corp. ltd ltd. plc n.v. nv s.a. sa a
 EVENT_WORDS = frozenset("show games conference summit award awards prize festival expo fair week day act bill "
                         "treaty agreement accord plan program programme index cup olympics championship "
                         "war crisis talks forum election elections".split())
+EVENT_ENDINGS = tuple(EVENT_WORDS)
 MODIFIER = re.compile(r"-(?:[a-z]+(?:ed|ing|ous|ic|al|ly)|run|made|born|style|era|wide|bound|friendly)$")  # "Kurdish-led", not "Ki-moon"
-LOCATIVE = re.compile(r"\b(?:in|into|inside|near|along|across|throughout|within|around|outside|to|from|at|via|"
-                      r"towards?|over|northern|southern|eastern|western|central|war-torn)\s+(?:the\s+)?$",
-                      re.IGNORECASE)
+LOCATIVE_WORDS = ("in into inside near along across throughout within around outside to from at via toward towards "
+                  "over northern southern eastern western central war-torn").split()
+# "in (the)" and the like right before a name, matched on the text before it read backwards: anchored at
+# the name, the match reads a few characters instead of searching all the text before the name.
+LOCATIVE_BACKWARDS = re.compile(rf"\s+(?:eht\s+)?(?:{'|'.join(w[::-1] for w in LOCATIVE_WORDS)})\b", re.IGNORECASE)
 NOT_NAMES = frozenset(
     "january february march april may june july august september october november december monday tuesday "
     "wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec today yesterday "
@@ -84,8 +88,12 @@ DESCRIPTOR = re.compile(r"\s+(?:[a-z-]+\s+)?(?:company|firm|carrier|airline|airf
 PRODUCT = re.compile(r"(?:\b[A-Z][\w-]*\s+|\b)(?!(?:1[6-9]|20)\d\d\b)[A-Z]*\d{3}[\dA-Z-]*"
                      r"\s+(?P<product>[A-Z][a-z]{3,}?)s?\b")  # "Boeing 787 Dreamliner", not "2019 Turkey"
 NICKNAME = re.compile(r"\b(?:called|named|dubbed|nicknamed|titled|codenamed)\s+[\"“‘']$")  # a plan's or product's name
+OPENING_QUOTES = ('"', "“", "‘", "'")
 VOCATIVE_AFTER = re.compile(r"\s*(?:[.!?]|$)")
 COUNTED = re.compile(r"(?:\b\d[\d,.]*|\b[A-Z][\w-]*\s+[A-Z]*\d[\w-]*)\s+(?:[a-z-]+\s+)?$")  # "20 Dreamliners", "Boeing 787 Dreamliners"
+
+
+APART = "\x00"  # joins sentences to scan them at once: none of the patterns above matches it or across it
 
 
 @dataclass(slots=True)
@@ -119,19 +127,26 @@ class _Context:
     inner: frozenset[str] = frozenset()  # capitalised words found inside a sentence, not at its start
     defined: dict[str, str] = field(default_factory=dict)  # acronym -> the name it was defined for
     products: frozenset[str] = frozenset()  # names written after a model number
+    known: frozenset[str] = frozenset()     # states, seats, capitals and the registry's names
 
 
 def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[RegistryEntry, ...] = ()) -> tuple[Actor, ...]:
     """The actors of one article, most mentioned first."""
-    context = _Context(frozenset(w for s in sentences for w in LOWER_WORD.findall(s.text)), registry,
-                       frozenset(name_key(w) for s in sentences for w in INNER_CAPITAL.findall(s.text)),
-                       _definitions(sentences),
-                       frozenset(m["product"] for s in sentences for m in PRODUCT.finditer(s.text)))
+    text = APART.join(s.text for s in sentences)
+    context = _Context(frozenset(LOWER_WORD.findall(text)), registry,
+                       frozenset(map(name_key, set(INNER_CAPITAL.findall(text)))),
+                       _definitions(sentences), frozenset(PRODUCT.findall(text)), _known_names(registry))
     mentions = [m for s in sentences for m in _mentions(s, context)]
     entities = [e for e in _fold(mentions, registry, context.defined) if not _only_a_setting(e) and not _only_a_label(e)]
     by_index = {s.index: s for s in sentences}
     actors = [_actor(e, by_index, source) for e in entities]
     return tuple(sorted(actors, key=lambda a: -a.mentions))
+
+
+@lru_cache(maxsize=16)
+def _known_names(registry: tuple[RegistryEntry, ...]) -> frozenset[str]:
+    """Names a capitalised word may be without being a common word."""
+    return frozenset(states()).union(SEATS, capitals(), *((e.name, *e.aliases) for e in registry))
 
 
 def _definitions(sentences: tuple[Sentence, ...]) -> dict[str, str]:
@@ -160,11 +175,10 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
     text = sentence.text
     dateline = DATELINE.match(text) if sentence.index == 0 else None
     for match in CANDIDATE.finditer(text, dateline.end() if dateline else 0):
-        tokens = match.group().split()
-        if len(tokens) == 1 and tokens[0].lower() in FUNCTION_WORDS and not tokens[0].isupper():
-            continue  # "The", "In", "But": most candidates, never a name
+        parts = _names_in(match.group())
+        if not parts:
+            continue
         initial = _starts_clause(text[max(0, match.start() - 8):match.start()], match.start())
-        parts = _parts(tokens)
         for index, (part, title) in enumerate(parts):
             start = text.find(part[0], match.start())
             # A demonym before a titled name gives its state an alias ("Israeli Prime Minister").
@@ -188,6 +202,16 @@ OPENERS = re.compile(r"(?:[\"“‘(\[:]|[—–-]\s)\s*$")
 def _starts_clause(before: str, start: int) -> bool:
     """The name opens its sentence, a quotation or a parenthesis."""
     return start == 0 or not before.strip() and len(before) == start or OPENERS.search(before) is not None
+
+
+@lru_cache(maxsize=8192)
+def _names_in(run: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The names in a run of capitalised words with their titles (see _parts);
+    cached, as the same runs recur across an article and across articles."""
+    tokens = run.split()
+    if len(tokens) == 1 and tokens[0].lower() in FUNCTION_WORDS and not tokens[0].isupper():
+        return ()  # "The", "In", "But": most candidates, never a name
+    return tuple((tuple(part), tuple(title)) for part, title in _parts(tokens))
 
 
 def _parts(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
@@ -282,17 +306,20 @@ def _is_title(lower: str, current: list[str], rest: list[str]) -> bool:
 
 
 def _possessive(token: str) -> bool:
-    return re.search(r"(?:[’']s|s[’'])$", token) is not None
+    return token.endswith(POSSESSIVE_ENDINGS)
+
+
+POSSESSIVE_ENDINGS = ("'s", "’s", "s'", "s’")
 
 
 def _classify(tokens: list[str], title: list[str], before: str, after: str, initial: bool, index: int,
               context: _Context, quoted: bool = False) -> list[_Mention]:
-    if after.startswith("$") or NICKNAME.search(before) or (quoted and _vocative(before, after)) or _counted(tokens, before, context):
+    if after.startswith("$") or _nicknamed(before) or (quoted and _vocative(before, after)) or _counted(tokens, before, context):
         return []  # "AU$40", "22 new Boeing 787 Dreamliners": a currency, things counted
     tokens = _trimmed(tokens, initial, context, after)
     if not tokens:
         return []
-    locative = LOCATIVE.search(before) is not None and not title
+    locative = not title and LOCATIVE_BACKWARDS.match(before[::-1]) is not None
     if NUMBER_AFTER.match(after) and len(tokens) > 1 and _kind(tokens) == "organization" and not title \
             and tokens[-1].lower().strip(".") not in ORG_WORDS:
         tokens = tokens[:-1]  # "Rolls-Royce Trent 900": the maker, not the model
@@ -301,6 +328,11 @@ def _classify(tokens: list[str], title: list[str], before: str, after: str, init
         for mention in mentions:
             mention.numbered = True
     return mentions
+
+
+def _nicknamed(before: str) -> bool:
+    """The name is in quotes after "called", "dubbed"...: a plan's or a product's."""
+    return before.rstrip("\n").endswith(OPENING_QUOTES) and NICKNAME.search(before) is not None
 
 
 def _counted(tokens: list[str], before: str, context: _Context) -> bool:
@@ -316,9 +348,26 @@ def _vocative(before: str, after: str) -> bool:
     return before.rstrip().endswith(",") and VOCATIVE_AFTER.match(after) is not None
 
 
-def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "") -> list[str]:
-    tokens = tokens[:-1] + [MODIFIER.sub("", strip_possessive(tokens[-1]))]
-    tokens = [t[:-1] if t[-1:] == "s" and PLURAL_ACRONYM.fullmatch(t) else t for t in tokens]
+def _trimmed(tokens: tuple[str, ...], initial: bool, context: _Context, after: str = "") -> tuple[str, ...]:
+    tokens = _cut(tokens)
+    if initial:
+        while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context, len(tokens) == 1) \
+                and not _inside_too(tokens, context):
+            tokens = tokens[1:]
+        if len(tokens) == 1 and name_key(tokens[0]) not in context.inner and not tokens[0].isupper() \
+                and tokens[0] not in context.known and not HEADS_SOMEONE.match(after):
+            return ()
+    while len(tokens) > 1 and tokens[-1].lower() in TITLE_MODIFIERS and LOWER_AFTER.match(after):
+        tokens = tokens[:-1]  # "Senate Majority leader Harry Reid"
+    return _tidied(tokens)
+
+
+# The trimming that depends on the words alone is cached: the same names recur.
+@lru_cache(maxsize=8192)
+def _cut(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A name without its possessive, "-led" modifiers, model numbers and "Flight"."""
+    tokens = (*tokens[:-1], MODIFIER.sub("", strip_possessive(tokens[-1])))
+    tokens = tuple(t[:-1] if t[-1:] == "s" and PLURAL_ACRONYM.fullmatch(t) else t for t in tokens)
     while len(tokens) > 1 and "-" in tokens[0] and MODIFIER.search(tokens[0]):
         tokens = tokens[1:]
     digit = next((i for i, t in enumerate(tokens) if DIGIT.search(t) or CAMEL.match(t)), None)
@@ -328,15 +377,12 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "
             tokens = tokens[:-1]
     while tokens and tokens[-1].lower().rstrip(".") in ("flight", "flights", "no"):
         tokens = tokens[:-1]
-    if initial:
-        while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context, len(tokens) == 1) \
-                and not _inside_too(tokens, context):
-            tokens = tokens[1:]
-        if len(tokens) == 1 and name_key(tokens[0]) not in context.inner and not tokens[0].isupper() \
-                and not _known(tokens[0], context) and not HEADS_SOMEONE.match(after):
-            return []
-    while len(tokens) > 1 and tokens[-1].lower() in TITLE_MODIFIERS and LOWER_AFTER.match(after):
-        tokens = tokens[:-1]  # "Senate Majority leader Harry Reid"
+    return tokens
+
+
+@lru_cache(maxsize=8192)
+def _tidied(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A name without connectors at its ends or a full stop after its last word."""
     while tokens and tokens[-1].lower() in CONNECTORS:
         tokens = tokens[:-1]
     while tokens and tokens[0].lower() in CONNECTORS and (tokens[0].islower() or tokens[0] in ("The", "And", "Of")):
@@ -344,8 +390,18 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "
     if tokens:
         last = tokens[-1]
         if last[-1:] in ".," and last not in ("Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.") and not INITIALS.fullmatch(last):
-            tokens[-1] = last.rstrip(".,")
-    return [t for t in tokens if t]
+            tokens = (*tokens[:-1], last.rstrip(".,"))
+    return tuple(t for t in tokens if t)
+
+
+@lru_cache(maxsize=8192)
+def _bare(token: str) -> str:
+    """A word without a possessive, a contraction or a stop: "Officials'" -> "Officials"."""
+    return _uncontracted(strip_possessive(token)).rstrip(".,")
+
+
+def _uncontracted(word: str) -> str:
+    return CONTRACTION.sub("", word) if "'" in word or "’" in word else word
 
 
 def _inside_too(tokens: list[str], context: _Context) -> bool:
@@ -354,18 +410,13 @@ def _inside_too(tokens: list[str], context: _Context) -> bool:
     return len(tokens) > 1 and tokens[0].lower() not in FUNCTION_WORDS and name_key(tokens[0]) in context.inner
 
 
-def _known_prefix(tokens: list[str], context: _Context) -> bool:
-    return any(_known(" ".join(tokens[:n]), context) for n in range(1, len(tokens) + 1))
-
-
-def _known(word: str, context: _Context) -> bool:
-    return word in states() or word in SEATS or word in capitals() \
-        or any(word == e.name or word in e.aliases for e in context.registry)
+def _known_prefix(tokens: tuple[str, ...], context: _Context) -> bool:
+    return any(" ".join(tokens[:n]) in context.known for n in range(1, len(tokens) + 1))
 
 
 def _is_common(token: str, context: _Context, alone: bool) -> bool:
-    word = CONTRACTION.sub("", strip_possessive(token)).rstrip(".,")
-    if _known(word, context):
+    word = _bare(token)
+    if word in context.known:
         return False
     lower = word.lower()
     return lower in COMMON or lower in context.lowercase or (
@@ -375,8 +426,8 @@ def _is_common(token: str, context: _Context, alone: bool) -> bool:
 def _typed(tokens: list[str], title: list[str], after: str, locative: bool, index: int,
            context: _Context) -> list[_Mention]:
     name = " ".join(tokens)
-    lower = [t.lower().strip(".") for t in tokens]
-    if _not_a_name(tokens, lower, context):
+    lower = _lowered(tokens)
+    if _not_a_name(tokens, context):
         return []
     for entry in context.registry:
         if name == entry.name or name in entry.aliases:
@@ -395,9 +446,9 @@ def _typed(tokens: list[str], title: list[str], after: str, locative: bool, inde
         return [_Mention(name, "place", index, locative=True)]  # "Santa Clara, Calif.": a city
     if name in context.products or name.rstrip("s") in context.products:
         return []
-    if lower[-1] in EVENT_WORDS or context.defined.get(name, "").lower().endswith(tuple(EVENT_WORDS)):
+    if lower[-1] in EVENT_WORDS or context.defined.get(name, "").lower().endswith(EVENT_ENDINGS):
         return []
-    follower = re.match(r"[\s-]+([a-z]+)", after) if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) else None
+    follower = FOLLOWER.match(after) if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) else None
     if follower and follower[1] not in FUNCTION_WORDS:  # "Kurdish fighters"; not "the Taliban and ..."
         return [_Mention(f"{name} {follower[1]}", "armed group", index)] if follower[1] in ARMED_WORDS else []
     kind = "organization" if lower[0] in ORG_OPENERS and len(tokens) > 1 else _kind(tokens)
@@ -411,6 +462,7 @@ ORG_OPENERS = frozenset("federal national central european international united 
                         "global arab african asian american british democratic republican socialist popular "
                         "general".split())
 IN_US_STATE = re.compile(r",\s+(?:" + "|".join(re.escape(s) for s in sorted(US_STATES, key=len, reverse=True)) + r")\b")
+FOLLOWER = re.compile(r"[\s-]+([a-z]+)")
 SPEAKS = re.compile(r"\s+(?:has|have|had|is|was|will|would|says|said|warned|urged|accused|rejected|denied|wants|"
                     r"insisted|responded|announced|called|demanded|condemned|welcomed|agreed|refused|sees)\b")
 
@@ -418,16 +470,31 @@ SPEAKS = re.compile(r"\s+(?:has|have|had|is|was|will|would|says|said|warned|urge
 PARTY_STATE = re.compile(r"[RDI]-[A-Z][a-z]*\.?$")  # "Sen. John McCain, R-Ariz."
 
 
-def _not_a_name(tokens: list[str], lower: list[str], context: _Context) -> bool:
+def _not_a_name(tokens: tuple[str, ...], context: _Context) -> bool:
+    if _never_a_name(tokens):
+        return True
+    if len(tokens) == 1:  # a word the article also writes in lower case
+        word = _uncontracted(tokens[0])
+        return word.lower() in context.lowercase and word not in context.known
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _never_a_name(tokens: tuple[str, ...]) -> bool:
+    """Dates, titles, numbers, function words: not names in any article."""
     if PARTY_STATE.match(tokens[0]):
         return True
-    if all(t in NOT_NAMES or t in TITLE_WORDS or t in NUMBER_WORDS for t in lower):
+    if all(t in NOT_NAMES or t in TITLE_WORDS or t in NUMBER_WORDS for t in _lowered(tokens)):
         return True
     if len(tokens) == 1:
-        word = CONTRACTION.sub("", tokens[0])
-        return (word.lower() in FUNCTION_WORDS or word.lower() in NOT_NAMES
-                or (word.lower() in context.lowercase and not _known(word, context)) or len(word) < 2)
+        word = _uncontracted(tokens[0])
+        return word.lower() in FUNCTION_WORDS or word.lower() in NOT_NAMES or len(word) < 2
     return False
+
+
+@lru_cache(maxsize=8192)
+def _lowered(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(t.lower().strip(".") for t in tokens)
 
 
 def _state_reference(tokens: list[str], after: str, index: int, locative: bool) -> list[_Mention] | None:
@@ -439,8 +506,7 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
     if name in table:
         state = table[name]
         if name in state.demonyms:
-            follower = BODY_AFTER.match(after) or re.match(r"\s+([a-z]+)", after) \
-                or re.match(r"\s+((?:[A-Z][a-z]+\s?)+)$", after)
+            follower = BODY_AFTER.match(after) or LOWER_FOLLOWER.match(after) or CAPITALISED_REST.match(after)
             word = follower[1].strip() if follower else ""
             last = word.lower().split()[-1:]
             alias = f"{name} {word}" if last and (last[0] in GOVERNMENT_BODIES or last[0] in HEAD_TITLES) else ""
@@ -465,6 +531,8 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
 
 BODY_AFTER = re.compile(r"\s+((?:security|riot|armed|special|foreign|interior|defence|defense|state)\s+"
                         r"(?:forces|police|ministry|services|troops|officials|media))\b")  # "Egyptian security forces"
+LOWER_FOLLOWER = re.compile(r"\s+([a-z]+)")
+CAPITALISED_REST = re.compile(r"\s+((?:[A-Z][a-z]+\s?)+)$")
 GOVERNMENT_BODIES = frozenset("government ministry military army forces troops authorities regime navy embassy "
                               "cabinet officials diplomats delegation".split())
 
@@ -481,7 +549,8 @@ def _name_words(tokens: list[str]) -> int:
 NAME_PARTICLES = CONNECTORS - {"of", "for", "and", "the", "&"}  # in people's names: "bin", "al", "van"
 
 
-def _kind(tokens: list[str]) -> str:
+@lru_cache(maxsize=8192)
+def _kind(tokens: tuple[str, ...]) -> str:
     last = tokens[-1].lower().strip(".")
     if last in ARMED_WORDS and last != "army":
         return "armed group"
@@ -562,7 +631,10 @@ _PARTICLE_PREFIX = re.compile(rf"^{_PARTICLE}-")
 
 def name_key(name: str) -> str:
     """A name folded for comparison: case, dots, apostrophes and "al-" prefixes aside."""
-    return _PARTICLE_PREFIX.sub("", name.lower().replace("’", "'")).replace(".", "")
+    key = name.lower().replace("’", "'")
+    if "-" in key:
+        key = _PARTICLE_PREFIX.sub("", key)
+    return key.replace(".", "")
 
 
 GENERIC_TAIL = CORPORATE_SUFFIX | frozenset("group holdings company corporation incorporated limited international "
