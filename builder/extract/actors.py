@@ -76,7 +76,8 @@ TITLE_MODIFIERS = TITLE_WORDS - HEAD_TITLES  # "Majority" in "Senate Majority le
 PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 NUMBER_AFTER = re.compile(r"\s+\d")
 LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
-INNER_CAPITAL = re.compile(rf"(?<=[\w,;] )(?:{_PARTICLE}-)?[A-Z][\w-]+")
+# Spelled from the space before the word, so that the scan skips from space to space.
+INNER_CAPITAL = re.compile(rf" (?<=[\w,;] )((?:{_PARTICLE}-)?[A-Z][\w-]+)")
 NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
                          "hundred thousand million billion first second third".split())
 ADJECTIVE_END = re.compile(r"(?:an|ian|ish|ese|i|ic|al)$")
@@ -87,13 +88,14 @@ DESCRIPTOR = re.compile(r"\s+(?:[a-z-]+\s+)?(?:company|firm|carrier|airline|airf
                         r"broadcaster|bank|lender)\s+[A-Z]")  # "U.S. automaker GM": the state only describes
 PRODUCT = re.compile(r"(?:\b[A-Z][\w-]*\s+|\b)(?!(?:1[6-9]|20)\d\d\b)[A-Z]*\d{3}[\dA-Z-]*"
                      r"\s+(?P<product>[A-Z][a-z]{3,}?)s?\b")  # "Boeing 787 Dreamliner", not "2019 Turkey"
+MODEL_NUMBER = re.compile(r"\d{3}[\dA-Z-]*\s+[A-Z][a-z]{3}")  # in every PRODUCT match, and quicker to look for
 NICKNAME = re.compile(r"\b(?:called|named|dubbed|nicknamed|titled|codenamed)\s+[\"“‘']$")  # a plan's or product's name
 OPENING_QUOTES = ('"', "“", "‘", "'")
 VOCATIVE_AFTER = re.compile(r"\s*(?:[.!?]|$)")
 COUNTED = re.compile(r"(?:\b\d[\d,.]*|\b[A-Z][\w-]*\s+[A-Z]*\d[\w-]*)\s+(?:[a-z-]+\s+)?$")  # "20 Dreamliners", "Boeing 787 Dreamliners"
 
 
-APART = "\x00"  # joins sentences to scan them at once: none of the patterns above matches it or across it
+APART = "\x00"  # joins sentences to scan them at once: LOWER_WORD and INNER_CAPITAL match neither it nor across it
 
 
 @dataclass(slots=True)
@@ -135,7 +137,7 @@ def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[Regist
     text = APART.join(s.text for s in sentences)
     context = _Context(frozenset(LOWER_WORD.findall(text)), registry,
                        frozenset(map(name_key, set(INNER_CAPITAL.findall(text)))),
-                       _definitions(sentences), frozenset(PRODUCT.findall(text)), _known_names(registry))
+                       _definitions(sentences), _products(sentences), _known_names(registry))
     mentions = [m for s in sentences for m in _mentions(s, context)]
     entities = [e for e in _fold(mentions, registry, context.defined) if not _only_a_setting(e) and not _only_a_label(e)]
     by_index = {s.index: s for s in sentences}
@@ -147,6 +149,10 @@ def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[Regist
 def _known_names(registry: tuple[RegistryEntry, ...]) -> frozenset[str]:
     """Names a capitalised word may be without being a common word."""
     return frozenset(states()).union(SEATS, capitals(), *((e.name, *e.aliases) for e in registry))
+
+
+def _products(sentences: tuple[Sentence, ...]) -> frozenset[str]:
+    return frozenset(name for s in sentences if MODEL_NUMBER.search(s.text) for name in PRODUCT.findall(s.text))
 
 
 def _definitions(sentences: tuple[Sentence, ...]) -> dict[str, str]:
@@ -178,9 +184,12 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
         parts = _names_in(match.group())
         if not parts:
             continue
-        initial = _starts_clause(text[max(0, match.start() - 8):match.start()], match.start())
-        for index, (part, title) in enumerate(parts):
-            start = text.find(part[0], match.start())
+        at = match.start()
+        initial = _starts_clause(text[max(0, at - 8):at], at)
+        for index, (part, title, possible) in enumerate(parts):
+            if not possible:
+                continue
+            start = text.find(part[0], at)
             # A demonym before a titled name gives its state an alias ("Israeli Prime Minister").
             end = text.find(part[-1], start) + len(part[-1])
             after = " " + " ".join(parts[index + 1][1]) if index + 1 < len(parts) and parts[index + 1][1] else text[end:]
@@ -205,13 +214,24 @@ def _starts_clause(before: str, start: int) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _names_in(run: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    """The names in a run of capitalised words with their titles (see _parts);
-    cached, as the same runs recur across an article and across articles."""
+def _names_in(run: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]:
+    """The names in a run of capitalised words with their titles (see _parts),
+    each marked whether it may be a name at all; cached, as the same runs
+    recur across an article and across articles."""
     tokens = run.split()
     if len(tokens) == 1 and tokens[0].lower() in FUNCTION_WORDS and not tokens[0].isupper():
         return ()  # "The", "In", "But": most candidates, never a name
-    return tuple((tuple(part), tuple(title)) for part, title in _parts(tokens))
+    parts = tuple((tuple(part), tuple(title), _may_be_a_name(tuple(part))) for part, title in _parts(tokens))
+    return parts if any(possible for _, _, possible in parts) else ()
+
+
+def _may_be_a_name(part: tuple[str, ...]) -> bool:
+    """False for one word that, trimmed, is never a name, whatever its context
+    ("March", "A"): _classify would find nothing in it."""
+    if len(part) > 1:
+        return True
+    trimmed = _tidied(_cut(part))
+    return bool(trimmed) and not _never_a_name(trimmed)
 
 
 def _parts(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
@@ -351,7 +371,7 @@ def _vocative(before: str, after: str) -> bool:
 def _trimmed(tokens: tuple[str, ...], initial: bool, context: _Context, after: str = "") -> tuple[str, ...]:
     tokens = _cut(tokens)
     if initial:
-        while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context, len(tokens) == 1) \
+        while tokens and _is_common(tokens[0], context, len(tokens) == 1) and not _known_prefix(tokens, context) \
                 and not _inside_too(tokens, context):
             tokens = tokens[1:]
         if len(tokens) == 1 and name_key(tokens[0]) not in context.inner and not tokens[0].isupper() \
@@ -513,6 +533,8 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
             return [_Mention(name, "state", index, state=state.name, alias=alias)]
         return [_Mention(name, "state", index, locative=locative, state=state.name,
                          modifier=DESCRIPTOR.match(after) is not None)]
+    if tokens[0] not in _first_words():
+        return None
     for length in range(len(tokens) - 1, 0, -1):
         head = " ".join(tokens[:length])
         rest = [t.lower() for t in tokens[length:]]
@@ -527,6 +549,12 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
             return [_Mention(head, "state", index, state=table[head].name),
                     _Mention(" ".join(tokens[length:]), "person", index)]
     return None
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """First words of the names of states and seats: "United" of "United States"."""
+    return frozenset(name.split(" ")[0] for name in (*states(), *SEATS))
 
 
 BODY_AFTER = re.compile(r"\s+((?:security|riot|armed|special|foreign|interior|defence|defense|state)\s+"
@@ -629,6 +657,7 @@ def _new_entity(mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Enti
 _PARTICLE_PREFIX = re.compile(rf"^{_PARTICLE}-")
 
 
+@lru_cache(maxsize=16384)
 def name_key(name: str) -> str:
     """A name folded for comparison: case, dots, apostrophes and "al-" prefixes aside."""
     key = name.lower().replace("’", "'")
@@ -642,6 +671,7 @@ GENERIC_TAIL = CORPORATE_SUFFIX | frozenset("group holdings company corporation 
 GENERIC_WORDS = frozenset(w.strip(".") for w in GENERIC_TAIL)
 
 
+@lru_cache(maxsize=8192)
 def _core(name: str) -> str:
     """The name without trailing generic words: "Aer Lingus Group PLC" -> "aer lingus"."""
     tokens = name.split()
@@ -771,6 +801,7 @@ def _is_acronym(surface: str) -> bool:
     return letters.isupper() and len(letters) >= 2 and " " not in surface
 
 
+@lru_cache(maxsize=8192)
 def _initials(name: str) -> tuple[str, ...]:
     """Initials of a name, with and without a trailing generic word ("Company")."""
     words = [t for t in name.split() if t.lower() not in CONNECTORS and t[0].isupper()]
@@ -827,22 +858,18 @@ def _role(entity: _Entity, sentences: dict[int, Sentence], indices: list[int]) -
     if titles:
         return max(titles, key=len)
     names = sorted(entity.names, key=len, reverse=True)
-    for index in indices:
-        text = sentences[index].text
-        for name in names:
-            at = _word_at(text, name)
-            apposition = APPOSITION.match(text, at + len(name)) if at >= 0 else None
-            if apposition:
-                return apposition[1]
-    for index in indices:
-        text = sentences[index].text
-        for name in names:
-            at = _word_at(text, name)
-            opening = text[:at]
-            if at >= 0 and (at == 0 or (opening.endswith(", ") and "," not in opening[:-2] and len(opening) < 60)):
-                predicate = PREDICATE.match(text, at + len(name))
-                if predicate:
-                    return predicate[1].rstrip(",")
+    texts = [sentences[index].text for index in indices]
+    named = [(text, at, at + len(name)) for text in texts for name in names if (at := _word_at(text, name)) >= 0]
+    for text, _, end in named:
+        apposition = APPOSITION.match(text, end)
+        if apposition:
+            return apposition[1]
+    for text, at, end in named:
+        opening = text[:at]
+        if at == 0 or (opening.endswith(", ") and "," not in opening[:-2] and len(opening) < 60):
+            predicate = PREDICATE.match(text, end)
+            if predicate:
+                return predicate[1].rstrip(",")
     return ""
 
 
