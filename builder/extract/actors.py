@@ -159,6 +159,8 @@ def _definitions(sentences: tuple[Sentence, ...]) -> dict[str, str]:
     """Acronyms the article defines: "the State Property Agency (AVAS)"."""
     defined: dict[str, str] = {}
     for sentence in sentences:
+        if "(" not in sentence.text:
+            continue  # most sentences: a quicker test than the pattern
         for match in DEFINITION.finditer(sentence.text):
             acronym = match["acronym"].replace(".", "")
             if sum(c.isupper() for c in acronym) < 2 or acronym in defined:
@@ -194,8 +196,8 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
             end = text.find(part[-1], start) + len(part[-1])
             after = " " + " ".join(parts[index + 1][1]) if index + 1 < len(parts) and parts[index + 1][1] else text[end:]
             before = text[max(0, start - BEFORE):start]
-            quoted = text.count('"', 0, start) % 2 == 1 or text.rfind("“", 0, start) > text.rfind("”", 0, start)
-            mention = _classify(part, title, before, after, initial and index == 0, sentence.index, context, quoted)
+            vocative = _vocative(before, after) and _quoted(text, start)
+            mention = _classify(part, title, before, after, initial and index == 0, sentence.index, context, vocative)
             found.extend(mention)
     return found
 
@@ -333,8 +335,8 @@ POSSESSIVE_ENDINGS = ("'s", "’s", "s'", "s’")
 
 
 def _classify(tokens: list[str], title: list[str], before: str, after: str, initial: bool, index: int,
-              context: _Context, quoted: bool = False) -> list[_Mention]:
-    if after.startswith("$") or _nicknamed(before) or (quoted and _vocative(before, after)) or _counted(tokens, before, context):
+              context: _Context, vocative: bool = False) -> list[_Mention]:
+    if after.startswith("$") or _nicknamed(before) or vocative or _counted(tokens, before, context):
         return []  # "AU$40", "22 new Boeing 787 Dreamliners": a currency, things counted
     tokens = _trimmed(tokens, initial, context, after)
     if not tokens:
@@ -364,8 +366,13 @@ def _counted(tokens: list[str], before: str, context: _Context) -> bool:
 
 
 def _vocative(before: str, after: str) -> bool:
-    """Inside a quotation, a name called out: "I love ya, Big Guy." """
+    """A name called out, if inside a quotation: "I love ya, Big Guy." """
     return before.rstrip().endswith(",") and VOCATIVE_AFTER.match(after) is not None
+
+
+def _quoted(text: str, at: int) -> bool:
+    """``at`` is inside a quotation."""
+    return text.count('"', 0, at) % 2 == 1 or text.rfind("“", 0, at) > text.rfind("”", 0, at)
 
 
 def _trimmed(tokens: tuple[str, ...], initial: bool, context: _Context, after: str = "") -> tuple[str, ...]:
@@ -680,6 +687,20 @@ def _core(name: str) -> str:
     return name_key(" ".join(tokens))
 
 
+@lru_cache(maxsize=8192)
+def _short_forms(name: str) -> tuple[tuple[str, str], ...]:
+    """(form, value): how a later, shorter mention may name what ``name`` names."""
+    tokens = name.split()
+    forms = {"initials": _initials(name), "token": [t.replace(".", "") for t in tokens]}
+    if len(tokens) > 1:
+        forms["surname"] = [name_key(tokens[-1])]
+        # "Ford Australia" is a subsidiary: "Ford" is not its short form.
+        forms["first"] = [] if " ".join(tokens[1:]) in states() else [tokens[0]]
+        forms["head"] = [tokens[-1]] if tokens[-1].lower() in ORG_WORDS else []
+        forms["tail"] = [" ".join(tokens[i:]) for i in range(1, len(tokens))]
+    return tuple((form, value) for form, values in forms.items() for value in values)
+
+
 class _Index:
     """The entities found so far, looked up by every form a later mention may take."""
 
@@ -701,17 +722,8 @@ class _Index:
         if entity.kind == "state":
             return
         self.core.setdefault(_core(name), entity)
-        tokens = name.split()
-        forms = {"initials": _initials(name), "token": [t.replace(".", "") for t in tokens]}
-        if len(tokens) > 1:
-            forms["surname"] = [name_key(tokens[-1])]
-            # "Ford Australia" is a subsidiary: "Ford" is not its short form.
-            forms["first"] = [] if " ".join(tokens[1:]) in states() else [tokens[0]]
-            forms["head"] = [tokens[-1]] if tokens[-1].lower() in ORG_WORDS else []
-            forms["tail"] = [" ".join(tokens[i:]) for i in range(1, len(tokens))]
-        for form, values in forms.items():
-            for value in values:
-                self.forms[form][value].setdefault(id(entity), entity)
+        for form, value in _short_forms(name):
+            self.forms[form][value].setdefault(id(entity), entity)
 
     def match(self, mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Entity | None:
         surface = mention.surface
@@ -801,7 +813,6 @@ def _is_acronym(surface: str) -> bool:
     return letters.isupper() and len(letters) >= 2 and " " not in surface
 
 
-@lru_cache(maxsize=8192)
 def _initials(name: str) -> tuple[str, ...]:
     """Initials of a name, with and without a trailing generic word ("Company")."""
     words = [t for t in name.split() if t.lower() not in CONNECTORS and t[0].isupper()]
