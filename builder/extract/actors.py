@@ -152,6 +152,7 @@ def _known_names(registry: tuple[RegistryEntry, ...]) -> frozenset[str]:
 
 
 def _products(sentences: tuple[Sentence, ...]) -> frozenset[str]:
+    """Names written after a model number: "Dreamliner" of "Boeing 787 Dreamliner"."""
     return frozenset(name for s in sentences if MODEL_NUMBER.search(s.text) for name in PRODUCT.findall(s.text))
 
 
@@ -327,14 +328,14 @@ def _is_title(lower: str, current: list[str], rest: list[str]) -> bool:
     return lower in HEAD_TITLES or bool(rest and rest[0].lower() in TITLE_WORDS)
 
 
+POSSESSIVE_ENDINGS = ("'s", "’s", "s'", "s’")
+
+
 def _possessive(token: str) -> bool:
     return token.endswith(POSSESSIVE_ENDINGS)
 
 
-POSSESSIVE_ENDINGS = ("'s", "’s", "s'", "s’")
-
-
-def _classify(tokens: list[str], title: list[str], before: str, after: str, initial: bool, index: int,
+def _classify(tokens: tuple[str, ...], title: tuple[str, ...], before: str, after: str, initial: bool, index: int,
               context: _Context, vocative: bool = False) -> list[_Mention]:
     if after.startswith("$") or _nicknamed(before) or vocative or _counted(tokens, before, context):
         return []  # "AU$40", "22 new Boeing 787 Dreamliners": a currency, things counted
@@ -357,7 +358,7 @@ def _nicknamed(before: str) -> bool:
     return before.rstrip("\n").endswith(OPENING_QUOTES) and NICKNAME.search(before) is not None
 
 
-def _counted(tokens: list[str], before: str, context: _Context) -> bool:
+def _counted(tokens: tuple[str, ...], before: str, context: _Context) -> bool:
     """"bought 20 Dreamliners": a plural of a name the article also writes
     singular, after a number, counts things ("3 Hamas fighters" does not)."""
     word = tokens[-1]
@@ -431,7 +432,7 @@ def _uncontracted(word: str) -> str:
     return CONTRACTION.sub("", word) if "'" in word or "’" in word else word
 
 
-def _inside_too(tokens: list[str], context: _Context) -> bool:
+def _inside_too(tokens: tuple[str, ...], context: _Context) -> bool:
     """A first word also written capitalised inside sentences ("General Motors")
     is part of the name, not a capitalised common word."""
     return len(tokens) > 1 and tokens[0].lower() not in FUNCTION_WORDS and name_key(tokens[0]) in context.inner
@@ -450,7 +451,7 @@ def _is_common(token: str, context: _Context, alone: bool) -> bool:
         alone and word.isalpha() and not word.isupper() and lower.endswith(("ing", "ly", "ed")))
 
 
-def _typed(tokens: list[str], title: list[str], after: str, locative: bool, index: int,
+def _typed(tokens: tuple[str, ...], title: tuple[str, ...], after: str, locative: bool, index: int,
            context: _Context) -> list[_Mention]:
     name = " ".join(tokens)
     lower = _lowered(tokens)
@@ -521,10 +522,11 @@ def _never_a_name(tokens: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=8192)
 def _lowered(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The words lower-cased, stops aside: ("U.S.", "Army") -> ("us", "army")."""
     return tuple(t.lower().strip(".") for t in tokens)
 
 
-def _state_reference(tokens: list[str], after: str, index: int, locative: bool) -> list[_Mention] | None:
+def _state_reference(tokens: tuple[str, ...], after: str, index: int, locative: bool) -> list[_Mention] | None:
     """A state named, or its demonym, alone or heading a government body."""
     table = states()
     name = " ".join(tokens)
@@ -572,11 +574,11 @@ GOVERNMENT_BODIES = frozenset("government ministry military army forces troops a
                               "cabinet officials diplomats delegation".split())
 
 
-def _person_like(tokens: list[str]) -> bool:
+def _person_like(tokens: tuple[str, ...]) -> bool:
     return 1 <= _name_words(tokens) <= 4 and tokens[-1].lower().strip(".") not in ORG_WORDS and not tokens[-1].isupper()
 
 
-def _name_words(tokens: list[str]) -> int:
+def _name_words(tokens: tuple[str, ...]) -> int:
     """Words of a name, particles aside: "Tamim bin Hamad Al Thani" has three."""
     return sum(t.lower() not in NAME_PARTICLES for t in tokens)
 
