@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Actor, Citation, Sentence
 from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PLACE_WORDS, TITLES,
@@ -42,10 +43,13 @@ CORPORATE_SUFFIX = frozenset("inc inc. corp corp. ltd ltd. plc n.v. nv s.a. sa a
 EVENT_WORDS = frozenset("show games conference summit award awards prize festival expo fair week day act bill "
                         "treaty agreement accord plan program programme index cup olympics championship "
                         "war crisis talks forum election elections".split())
+EVENT_ENDINGS = tuple(EVENT_WORDS)
 MODIFIER = re.compile(r"-(?:[a-z]+(?:ed|ing|ous|ic|al|ly)|run|made|born|style|era|wide|bound|friendly)$")  # "Kurdish-led", not "Ki-moon"
-LOCATIVE = re.compile(r"\b(?:in|into|inside|near|along|across|throughout|within|around|outside|to|from|at|via|"
-                      r"towards?|over|northern|southern|eastern|western|central|war-torn)\s+(?:the\s+)?$",
-                      re.IGNORECASE)
+LOCATIVE_WORDS = ("in into inside near along across throughout within around outside to from at via toward towards "
+                  "over northern southern eastern western central war-torn").split()
+# "in (the)" and the like right before a name, matched on the text before it read backwards: anchored at
+# the name, the match reads a few characters instead of searching all the text before the name.
+LOCATIVE_BACKWARDS = re.compile(rf"\s+(?:eht\s+)?(?:{'|'.join(w[::-1] for w in LOCATIVE_WORDS)})\b", re.IGNORECASE)
 NOT_NAMES = frozenset(
     "january february march april may june july august september october november december monday tuesday "
     "wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec today yesterday "
@@ -72,7 +76,8 @@ TITLE_MODIFIERS = TITLE_WORDS - HEAD_TITLES  # "Majority" in "Senate Majority le
 PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 NUMBER_AFTER = re.compile(r"\s+\d")
 LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
-INNER_CAPITAL = re.compile(rf"(?<=[\w,;] )(?:{_PARTICLE}-)?[A-Z][\w-]+")
+# Spelled from the space before the word, so that the scan skips from space to space.
+INNER_CAPITAL = re.compile(rf" (?<=[\w,;] )((?:{_PARTICLE}-)?[A-Z][\w-]+)")
 NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
                          "hundred thousand million billion first second third".split())
 ADJECTIVE_END = re.compile(r"(?:an|ian|ish|ese|i|ic|al)$")
@@ -83,9 +88,14 @@ DESCRIPTOR = re.compile(r"\s+(?:[a-z-]+\s+)?(?:company|firm|carrier|airline|airf
                         r"broadcaster|bank|lender)\s+[A-Z]")  # "U.S. automaker GM": the state only describes
 PRODUCT = re.compile(r"(?:\b[A-Z][\w-]*\s+|\b)(?!(?:1[6-9]|20)\d\d\b)[A-Z]*\d{3}[\dA-Z-]*"
                      r"\s+(?P<product>[A-Z][a-z]{3,}?)s?\b")  # "Boeing 787 Dreamliner", not "2019 Turkey"
+MODEL_NUMBER = re.compile(r"\d{3}[\dA-Z-]*\s+[A-Z][a-z]{3}")  # in every PRODUCT match, and quicker to look for
 NICKNAME = re.compile(r"\b(?:called|named|dubbed|nicknamed|titled|codenamed)\s+[\"“‘']$")  # a plan's or product's name
+OPENING_QUOTES = ('"', "“", "‘", "'")
 VOCATIVE_AFTER = re.compile(r"\s*(?:[.!?]|$)")
 COUNTED = re.compile(r"(?:\b\d[\d,.]*|\b[A-Z][\w-]*\s+[A-Z]*\d[\w-]*)\s+(?:[a-z-]+\s+)?$")  # "20 Dreamliners", "Boeing 787 Dreamliners"
+
+
+APART = "\x00"  # joins sentences to scan them at once: LOWER_WORD and INNER_CAPITAL match neither it nor across it
 
 
 @dataclass(slots=True)
@@ -119,14 +129,15 @@ class _Context:
     inner: frozenset[str] = frozenset()  # capitalised words found inside a sentence, not at its start
     defined: dict[str, str] = field(default_factory=dict)  # acronym -> the name it was defined for
     products: frozenset[str] = frozenset()  # names written after a model number
+    known: frozenset[str] = frozenset()     # states, seats, capitals and the registry's names
 
 
 def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[RegistryEntry, ...] = ()) -> tuple[Actor, ...]:
     """The actors of one article, most mentioned first."""
-    context = _Context(frozenset(w for s in sentences for w in LOWER_WORD.findall(s.text)), registry,
-                       frozenset(name_key(w) for s in sentences for w in INNER_CAPITAL.findall(s.text)),
-                       _definitions(sentences),
-                       frozenset(m["product"] for s in sentences for m in PRODUCT.finditer(s.text)))
+    text = APART.join(s.text for s in sentences)
+    context = _Context(frozenset(LOWER_WORD.findall(text)), registry,
+                       frozenset(map(name_key, set(INNER_CAPITAL.findall(text)))),
+                       _definitions(sentences), _products(sentences), _known_names(registry))
     mentions = [m for s in sentences for m in _mentions(s, context)]
     entities = [e for e in _fold(mentions, registry, context.defined) if not _only_a_setting(e) and not _only_a_label(e)]
     by_index = {s.index: s for s in sentences}
@@ -134,10 +145,23 @@ def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[Regist
     return tuple(sorted(actors, key=lambda a: -a.mentions))
 
 
+@lru_cache(maxsize=16)
+def _known_names(registry: tuple[RegistryEntry, ...]) -> frozenset[str]:
+    """Names a capitalised word may be without being a common word."""
+    return frozenset(states()).union(SEATS, capitals(), *((e.name, *e.aliases) for e in registry))
+
+
+def _products(sentences: tuple[Sentence, ...]) -> frozenset[str]:
+    """Names written after a model number: "Dreamliner" of "Boeing 787 Dreamliner"."""
+    return frozenset(name for s in sentences if MODEL_NUMBER.search(s.text) for name in PRODUCT.findall(s.text))
+
+
 def _definitions(sentences: tuple[Sentence, ...]) -> dict[str, str]:
     """Acronyms the article defines: "the State Property Agency (AVAS)"."""
     defined: dict[str, str] = {}
     for sentence in sentences:
+        if "(" not in sentence.text:
+            continue  # most sentences: a quicker test than the pattern
         for match in DEFINITION.finditer(sentence.text):
             acronym = match["acronym"].replace(".", "")
             if sum(c.isupper() for c in acronym) < 2 or acronym in defined:
@@ -160,19 +184,21 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
     text = sentence.text
     dateline = DATELINE.match(text) if sentence.index == 0 else None
     for match in CANDIDATE.finditer(text, dateline.end() if dateline else 0):
-        tokens = match.group().split()
-        if len(tokens) == 1 and tokens[0].lower() in FUNCTION_WORDS and not tokens[0].isupper():
-            continue  # "The", "In", "But": most candidates, never a name
-        initial = _starts_clause(text[max(0, match.start() - 8):match.start()], match.start())
-        parts = _parts(tokens)
-        for index, (part, title) in enumerate(parts):
-            start = text.find(part[0], match.start())
+        parts = _names_in(match.group())
+        if not parts:
+            continue
+        at = match.start()
+        initial = _starts_clause(text[max(0, at - 8):at], at)
+        for index, (part, title, possible) in enumerate(parts):
+            if not possible:
+                continue
+            start = text.find(part[0], at)
             # A demonym before a titled name gives its state an alias ("Israeli Prime Minister").
             end = text.find(part[-1], start) + len(part[-1])
             after = " " + " ".join(parts[index + 1][1]) if index + 1 < len(parts) and parts[index + 1][1] else text[end:]
             before = text[max(0, start - BEFORE):start]
-            quoted = text.count('"', 0, start) % 2 == 1 or text.rfind("“", 0, start) > text.rfind("”", 0, start)
-            mention = _classify(part, title, before, after, initial and index == 0, sentence.index, context, quoted)
+            vocative = _vocative(before, after) and _quoted(text, start)
+            mention = _classify(part, title, before, after, initial and index == 0, sentence.index, context, vocative)
             found.extend(mention)
     return found
 
@@ -188,6 +214,27 @@ OPENERS = re.compile(r"(?:[\"“‘(\[:]|[—–-]\s)\s*$")
 def _starts_clause(before: str, start: int) -> bool:
     """The name opens its sentence, a quotation or a parenthesis."""
     return start == 0 or not before.strip() and len(before) == start or OPENERS.search(before) is not None
+
+
+@lru_cache(maxsize=8192)
+def _names_in(run: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]:
+    """The names in a run of capitalised words with their titles (see _parts),
+    each marked whether it may be a name at all; cached, as the same runs
+    recur across an article and across articles."""
+    tokens = run.split()
+    if len(tokens) == 1 and tokens[0].lower() in FUNCTION_WORDS and not tokens[0].isupper():
+        return ()  # "The", "In", "But": most candidates, never a name
+    parts = tuple((tuple(part), tuple(title), _may_be_a_name(tuple(part))) for part, title in _parts(tokens))
+    return parts if any(possible for _, _, possible in parts) else ()
+
+
+def _may_be_a_name(part: tuple[str, ...]) -> bool:
+    """False for one word that, trimmed, is never a name, whatever its context
+    ("March", "A"): _classify would find nothing in it."""
+    if len(part) > 1:
+        return True
+    trimmed = _tidied(_cut(part))
+    return bool(trimmed) and not _never_a_name(trimmed)
 
 
 def _parts(tokens: list[str]) -> list[tuple[list[str], list[str]]]:
@@ -281,18 +328,21 @@ def _is_title(lower: str, current: list[str], rest: list[str]) -> bool:
     return lower in HEAD_TITLES or bool(rest and rest[0].lower() in TITLE_WORDS)
 
 
+POSSESSIVE_ENDINGS = ("'s", "’s", "s'", "s’")
+
+
 def _possessive(token: str) -> bool:
-    return re.search(r"(?:[’']s|s[’'])$", token) is not None
+    return token.endswith(POSSESSIVE_ENDINGS)
 
 
-def _classify(tokens: list[str], title: list[str], before: str, after: str, initial: bool, index: int,
-              context: _Context, quoted: bool = False) -> list[_Mention]:
-    if after.startswith("$") or NICKNAME.search(before) or (quoted and _vocative(before, after)) or _counted(tokens, before, context):
+def _classify(tokens: tuple[str, ...], title: tuple[str, ...], before: str, after: str, initial: bool, index: int,
+              context: _Context, vocative: bool = False) -> list[_Mention]:
+    if after.startswith("$") or _nicknamed(before) or vocative or _counted(tokens, before, context):
         return []  # "AU$40", "22 new Boeing 787 Dreamliners": a currency, things counted
     tokens = _trimmed(tokens, initial, context, after)
     if not tokens:
         return []
-    locative = LOCATIVE.search(before) is not None and not title
+    locative = not title and LOCATIVE_BACKWARDS.match(before[::-1]) is not None
     if NUMBER_AFTER.match(after) and len(tokens) > 1 and _kind(tokens) == "organization" and not title \
             and tokens[-1].lower().strip(".") not in ORG_WORDS:
         tokens = tokens[:-1]  # "Rolls-Royce Trent 900": the maker, not the model
@@ -303,7 +353,12 @@ def _classify(tokens: list[str], title: list[str], before: str, after: str, init
     return mentions
 
 
-def _counted(tokens: list[str], before: str, context: _Context) -> bool:
+def _nicknamed(before: str) -> bool:
+    """The name is in quotes after "called", "dubbed"...: a plan's or a product's."""
+    return before.rstrip("\n").endswith(OPENING_QUOTES) and NICKNAME.search(before) is not None
+
+
+def _counted(tokens: tuple[str, ...], before: str, context: _Context) -> bool:
     """"bought 20 Dreamliners": a plural of a name the article also writes
     singular, after a number, counts things ("3 Hamas fighters" does not)."""
     word = tokens[-1]
@@ -312,13 +367,35 @@ def _counted(tokens: list[str], before: str, context: _Context) -> bool:
 
 
 def _vocative(before: str, after: str) -> bool:
-    """Inside a quotation, a name called out: "I love ya, Big Guy." """
+    """A name called out, if inside a quotation: "I love ya, Big Guy." """
     return before.rstrip().endswith(",") and VOCATIVE_AFTER.match(after) is not None
 
 
-def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "") -> list[str]:
-    tokens = tokens[:-1] + [MODIFIER.sub("", strip_possessive(tokens[-1]))]
-    tokens = [t[:-1] if t[-1:] == "s" and PLURAL_ACRONYM.fullmatch(t) else t for t in tokens]
+def _quoted(text: str, at: int) -> bool:
+    """``at`` is inside a quotation."""
+    return text.count('"', 0, at) % 2 == 1 or text.rfind("“", 0, at) > text.rfind("”", 0, at)
+
+
+def _trimmed(tokens: tuple[str, ...], initial: bool, context: _Context, after: str = "") -> tuple[str, ...]:
+    tokens = _cut(tokens)
+    if initial:
+        while tokens and _is_common(tokens[0], context, len(tokens) == 1) and not _known_prefix(tokens, context) \
+                and not _inside_too(tokens, context):
+            tokens = tokens[1:]
+        if len(tokens) == 1 and name_key(tokens[0]) not in context.inner and not tokens[0].isupper() \
+                and tokens[0] not in context.known and not HEADS_SOMEONE.match(after):
+            return ()
+    while len(tokens) > 1 and tokens[-1].lower() in TITLE_MODIFIERS and LOWER_AFTER.match(after):
+        tokens = tokens[:-1]  # "Senate Majority leader Harry Reid"
+    return _tidied(tokens)
+
+
+# The trimming that depends on the words alone is cached: the same names recur.
+@lru_cache(maxsize=8192)
+def _cut(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A name without its possessive, "-led" modifiers, model numbers and "Flight"."""
+    tokens = (*tokens[:-1], MODIFIER.sub("", strip_possessive(tokens[-1])))
+    tokens = tuple(t[:-1] if t[-1:] == "s" and PLURAL_ACRONYM.fullmatch(t) else t for t in tokens)
     while len(tokens) > 1 and "-" in tokens[0] and MODIFIER.search(tokens[0]):
         tokens = tokens[1:]
     digit = next((i for i, t in enumerate(tokens) if DIGIT.search(t) or CAMEL.match(t)), None)
@@ -328,15 +405,12 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "
             tokens = tokens[:-1]
     while tokens and tokens[-1].lower().rstrip(".") in ("flight", "flights", "no"):
         tokens = tokens[:-1]
-    if initial:
-        while tokens and not _known_prefix(tokens, context) and _is_common(tokens[0], context, len(tokens) == 1) \
-                and not _inside_too(tokens, context):
-            tokens = tokens[1:]
-        if len(tokens) == 1 and name_key(tokens[0]) not in context.inner and not tokens[0].isupper() \
-                and not _known(tokens[0], context) and not HEADS_SOMEONE.match(after):
-            return []
-    while len(tokens) > 1 and tokens[-1].lower() in TITLE_MODIFIERS and LOWER_AFTER.match(after):
-        tokens = tokens[:-1]  # "Senate Majority leader Harry Reid"
+    return tokens
+
+
+@lru_cache(maxsize=8192)
+def _tidied(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A name without connectors at its ends or a full stop after its last word."""
     while tokens and tokens[-1].lower() in CONNECTORS:
         tokens = tokens[:-1]
     while tokens and tokens[0].lower() in CONNECTORS and (tokens[0].islower() or tokens[0] in ("The", "And", "Of")):
@@ -344,39 +418,44 @@ def _trimmed(tokens: list[str], initial: bool, context: _Context, after: str = "
     if tokens:
         last = tokens[-1]
         if last[-1:] in ".," and last not in ("Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.") and not INITIALS.fullmatch(last):
-            tokens[-1] = last.rstrip(".,")
-    return [t for t in tokens if t]
+            tokens = (*tokens[:-1], last.rstrip(".,"))
+    return tuple(t for t in tokens if t)
 
 
-def _inside_too(tokens: list[str], context: _Context) -> bool:
+@lru_cache(maxsize=8192)
+def _bare(token: str) -> str:
+    """A word without a possessive, a contraction or a stop: "Officials'" -> "Officials"."""
+    return _uncontracted(strip_possessive(token)).rstrip(".,")
+
+
+def _uncontracted(word: str) -> str:
+    return CONTRACTION.sub("", word) if "'" in word or "’" in word else word
+
+
+def _inside_too(tokens: tuple[str, ...], context: _Context) -> bool:
     """A first word also written capitalised inside sentences ("General Motors")
     is part of the name, not a capitalised common word."""
     return len(tokens) > 1 and tokens[0].lower() not in FUNCTION_WORDS and name_key(tokens[0]) in context.inner
 
 
-def _known_prefix(tokens: list[str], context: _Context) -> bool:
-    return any(_known(" ".join(tokens[:n]), context) for n in range(1, len(tokens) + 1))
-
-
-def _known(word: str, context: _Context) -> bool:
-    return word in states() or word in SEATS or word in capitals() \
-        or any(word == e.name or word in e.aliases for e in context.registry)
+def _known_prefix(tokens: tuple[str, ...], context: _Context) -> bool:
+    return any(" ".join(tokens[:n]) in context.known for n in range(1, len(tokens) + 1))
 
 
 def _is_common(token: str, context: _Context, alone: bool) -> bool:
-    word = CONTRACTION.sub("", strip_possessive(token)).rstrip(".,")
-    if _known(word, context):
+    word = _bare(token)
+    if word in context.known:
         return False
     lower = word.lower()
     return lower in COMMON or lower in context.lowercase or (
         alone and word.isalpha() and not word.isupper() and lower.endswith(("ing", "ly", "ed")))
 
 
-def _typed(tokens: list[str], title: list[str], after: str, locative: bool, index: int,
+def _typed(tokens: tuple[str, ...], title: tuple[str, ...], after: str, locative: bool, index: int,
            context: _Context) -> list[_Mention]:
     name = " ".join(tokens)
-    lower = [t.lower().strip(".") for t in tokens]
-    if _not_a_name(tokens, lower, context):
+    lower = _lowered(tokens)
+    if _not_a_name(tokens, context):
         return []
     for entry in context.registry:
         if name == entry.name or name in entry.aliases:
@@ -395,9 +474,9 @@ def _typed(tokens: list[str], title: list[str], after: str, locative: bool, inde
         return [_Mention(name, "place", index, locative=True)]  # "Santa Clara, Calif.": a city
     if name in context.products or name.rstrip("s") in context.products:
         return []
-    if lower[-1] in EVENT_WORDS or context.defined.get(name, "").lower().endswith(tuple(EVENT_WORDS)):
+    if lower[-1] in EVENT_WORDS or context.defined.get(name, "").lower().endswith(EVENT_ENDINGS):
         return []
-    follower = re.match(r"[\s-]+([a-z]+)", after) if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) else None
+    follower = FOLLOWER.match(after) if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) else None
     if follower and follower[1] not in FUNCTION_WORDS:  # "Kurdish fighters"; not "the Taliban and ..."
         return [_Mention(f"{name} {follower[1]}", "armed group", index)] if follower[1] in ARMED_WORDS else []
     kind = "organization" if lower[0] in ORG_OPENERS and len(tokens) > 1 else _kind(tokens)
@@ -411,6 +490,7 @@ ORG_OPENERS = frozenset("federal national central european international united 
                         "global arab african asian american british democratic republican socialist popular "
                         "general".split())
 IN_US_STATE = re.compile(r",\s+(?:" + "|".join(re.escape(s) for s in sorted(US_STATES, key=len, reverse=True)) + r")\b")
+FOLLOWER = re.compile(r"[\s-]+([a-z]+)")
 SPEAKS = re.compile(r"\s+(?:has|have|had|is|was|will|would|says|said|warned|urged|accused|rejected|denied|wants|"
                     r"insisted|responded|announced|called|demanded|condemned|welcomed|agreed|refused|sees)\b")
 
@@ -418,19 +498,35 @@ SPEAKS = re.compile(r"\s+(?:has|have|had|is|was|will|would|says|said|warned|urge
 PARTY_STATE = re.compile(r"[RDI]-[A-Z][a-z]*\.?$")  # "Sen. John McCain, R-Ariz."
 
 
-def _not_a_name(tokens: list[str], lower: list[str], context: _Context) -> bool:
-    if PARTY_STATE.match(tokens[0]):
+def _not_a_name(tokens: tuple[str, ...], context: _Context) -> bool:
+    if _never_a_name(tokens):
         return True
-    if all(t in NOT_NAMES or t in TITLE_WORDS or t in NUMBER_WORDS for t in lower):
-        return True
-    if len(tokens) == 1:
-        word = CONTRACTION.sub("", tokens[0])
-        return (word.lower() in FUNCTION_WORDS or word.lower() in NOT_NAMES
-                or (word.lower() in context.lowercase and not _known(word, context)) or len(word) < 2)
+    if len(tokens) == 1:  # a word the article also writes in lower case
+        word = _uncontracted(tokens[0])
+        return word.lower() in context.lowercase and word not in context.known
     return False
 
 
-def _state_reference(tokens: list[str], after: str, index: int, locative: bool) -> list[_Mention] | None:
+@lru_cache(maxsize=8192)
+def _never_a_name(tokens: tuple[str, ...]) -> bool:
+    """Dates, titles, numbers, function words: not names in any article."""
+    if PARTY_STATE.match(tokens[0]):
+        return True
+    if all(t in NOT_NAMES or t in TITLE_WORDS or t in NUMBER_WORDS for t in _lowered(tokens)):
+        return True
+    if len(tokens) == 1:
+        word = _uncontracted(tokens[0])
+        return word.lower() in FUNCTION_WORDS or word.lower() in NOT_NAMES or len(word) < 2
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _lowered(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The words lower-cased, stops aside: ("U.S.", "Army") -> ("us", "army")."""
+    return tuple(t.lower().strip(".") for t in tokens)
+
+
+def _state_reference(tokens: tuple[str, ...], after: str, index: int, locative: bool) -> list[_Mention] | None:
     """A state named, or its demonym, alone or heading a government body."""
     table = states()
     name = " ".join(tokens)
@@ -439,14 +535,15 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
     if name in table:
         state = table[name]
         if name in state.demonyms:
-            follower = BODY_AFTER.match(after) or re.match(r"\s+([a-z]+)", after) \
-                or re.match(r"\s+((?:[A-Z][a-z]+\s?)+)$", after)
+            follower = BODY_AFTER.match(after) or LOWER_FOLLOWER.match(after) or CAPITALISED_REST.match(after)
             word = follower[1].strip() if follower else ""
             last = word.lower().split()[-1:]
             alias = f"{name} {word}" if last and (last[0] in GOVERNMENT_BODIES or last[0] in HEAD_TITLES) else ""
             return [_Mention(name, "state", index, state=state.name, alias=alias)]
         return [_Mention(name, "state", index, locative=locative, state=state.name,
                          modifier=DESCRIPTOR.match(after) is not None)]
+    if tokens[0] not in _first_words():
+        return None
     for length in range(len(tokens) - 1, 0, -1):
         head = " ".join(tokens[:length])
         rest = [t.lower() for t in tokens[length:]]
@@ -463,17 +560,25 @@ def _state_reference(tokens: list[str], after: str, index: int, locative: bool) 
     return None
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """First words of the names of states and seats: "United" of "United States"."""
+    return frozenset(name.split(" ")[0] for name in (*states(), *SEATS))
+
+
 BODY_AFTER = re.compile(r"\s+((?:security|riot|armed|special|foreign|interior|defence|defense|state)\s+"
                         r"(?:forces|police|ministry|services|troops|officials|media))\b")  # "Egyptian security forces"
+LOWER_FOLLOWER = re.compile(r"\s+([a-z]+)")
+CAPITALISED_REST = re.compile(r"\s+((?:[A-Z][a-z]+\s?)+)$")
 GOVERNMENT_BODIES = frozenset("government ministry military army forces troops authorities regime navy embassy "
                               "cabinet officials diplomats delegation".split())
 
 
-def _person_like(tokens: list[str]) -> bool:
+def _person_like(tokens: tuple[str, ...]) -> bool:
     return 1 <= _name_words(tokens) <= 4 and tokens[-1].lower().strip(".") not in ORG_WORDS and not tokens[-1].isupper()
 
 
-def _name_words(tokens: list[str]) -> int:
+def _name_words(tokens: tuple[str, ...]) -> int:
     """Words of a name, particles aside: "Tamim bin Hamad Al Thani" has three."""
     return sum(t.lower() not in NAME_PARTICLES for t in tokens)
 
@@ -481,7 +586,8 @@ def _name_words(tokens: list[str]) -> int:
 NAME_PARTICLES = CONNECTORS - {"of", "for", "and", "the", "&"}  # in people's names: "bin", "al", "van"
 
 
-def _kind(tokens: list[str]) -> str:
+@lru_cache(maxsize=8192)
+def _kind(tokens: tuple[str, ...]) -> str:
     last = tokens[-1].lower().strip(".")
     if last in ARMED_WORDS and last != "army":
         return "armed group"
@@ -560,9 +666,13 @@ def _new_entity(mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Enti
 _PARTICLE_PREFIX = re.compile(rf"^{_PARTICLE}-")
 
 
+@lru_cache(maxsize=16384)
 def name_key(name: str) -> str:
     """A name folded for comparison: case, dots, apostrophes and "al-" prefixes aside."""
-    return _PARTICLE_PREFIX.sub("", name.lower().replace("’", "'")).replace(".", "")
+    key = name.lower().replace("’", "'")
+    if "-" in key:
+        key = _PARTICLE_PREFIX.sub("", key)
+    return key.replace(".", "")
 
 
 GENERIC_TAIL = CORPORATE_SUFFIX | frozenset("group holdings company corporation incorporated limited international "
@@ -570,12 +680,27 @@ GENERIC_TAIL = CORPORATE_SUFFIX | frozenset("group holdings company corporation 
 GENERIC_WORDS = frozenset(w.strip(".") for w in GENERIC_TAIL)
 
 
+@lru_cache(maxsize=8192)
 def _core(name: str) -> str:
     """The name without trailing generic words: "Aer Lingus Group PLC" -> "aer lingus"."""
     tokens = name.split()
     while len(tokens) > 1 and tokens[-1].lower().strip(".,") in GENERIC_WORDS:
         tokens = tokens[:-1]
     return name_key(" ".join(tokens))
+
+
+@lru_cache(maxsize=8192)
+def _short_forms(name: str) -> tuple[tuple[str, str], ...]:
+    """(form, value): how a later, shorter mention may name what ``name`` names."""
+    tokens = name.split()
+    forms = {"initials": _initials(name), "token": [t.replace(".", "") for t in tokens]}
+    if len(tokens) > 1:
+        forms["surname"] = [name_key(tokens[-1])]
+        # "Ford Australia" is a subsidiary: "Ford" is not its short form.
+        forms["first"] = [] if " ".join(tokens[1:]) in states() else [tokens[0]]
+        forms["head"] = [tokens[-1]] if tokens[-1].lower() in ORG_WORDS else []
+        forms["tail"] = [" ".join(tokens[i:]) for i in range(1, len(tokens))]
+    return tuple((form, value) for form, values in forms.items() for value in values)
 
 
 class _Index:
@@ -599,17 +724,8 @@ class _Index:
         if entity.kind == "state":
             return
         self.core.setdefault(_core(name), entity)
-        tokens = name.split()
-        forms = {"initials": _initials(name), "token": [t.replace(".", "") for t in tokens]}
-        if len(tokens) > 1:
-            forms["surname"] = [name_key(tokens[-1])]
-            # "Ford Australia" is a subsidiary: "Ford" is not its short form.
-            forms["first"] = [] if " ".join(tokens[1:]) in states() else [tokens[0]]
-            forms["head"] = [tokens[-1]] if tokens[-1].lower() in ORG_WORDS else []
-            forms["tail"] = [" ".join(tokens[i:]) for i in range(1, len(tokens))]
-        for form, values in forms.items():
-            for value in values:
-                self.forms[form][value].setdefault(id(entity), entity)
+        for form, value in _short_forms(name):
+            self.forms[form][value].setdefault(id(entity), entity)
 
     def match(self, mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Entity | None:
         surface = mention.surface
@@ -755,22 +871,18 @@ def _role(entity: _Entity, sentences: dict[int, Sentence], indices: list[int]) -
     if titles:
         return max(titles, key=len)
     names = sorted(entity.names, key=len, reverse=True)
-    for index in indices:
-        text = sentences[index].text
-        for name in names:
-            at = _word_at(text, name)
-            apposition = APPOSITION.match(text, at + len(name)) if at >= 0 else None
-            if apposition:
-                return apposition[1]
-    for index in indices:
-        text = sentences[index].text
-        for name in names:
-            at = _word_at(text, name)
-            opening = text[:at]
-            if at >= 0 and (at == 0 or (opening.endswith(", ") and "," not in opening[:-2] and len(opening) < 60)):
-                predicate = PREDICATE.match(text, at + len(name))
-                if predicate:
-                    return predicate[1].rstrip(",")
+    texts = [sentences[index].text for index in indices]
+    named = [(text, at, at + len(name)) for text in texts for name in names if (at := _word_at(text, name)) >= 0]
+    for text, _, end in named:
+        apposition = APPOSITION.match(text, end)
+        if apposition:
+            return apposition[1]
+    for text, at, end in named:
+        opening = text[:at]
+        if at == 0 or (opening.endswith(", ") and "," not in opening[:-2] and len(opening) < 60):
+            predicate = PREDICATE.match(text, end)
+            if predicate:
+                return predicate[1].rstrip(",")
     return ""
 
 

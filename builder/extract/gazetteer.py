@@ -3,7 +3,6 @@ titles, organisation and place keywords, and the site's actor registry."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -151,4 +150,7 @@ def load_registry(path: Path) -> tuple[RegistryEntry, ...]:
 
 
 def strip_possessive(name: str) -> str:
-    return re.sub(r"[’']s?$", "", name)
+    """A name without its possessive ending: "Assad's" -> "Assad", "Workers'" -> "Workers"."""
+    if name.endswith(("'s", "’s")):
+        return name[:-2]
+    return name[:-1] if name.endswith(("'", "’")) else name
