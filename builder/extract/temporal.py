@@ -113,6 +113,7 @@ class Caseless:
     lower-cased text, so use their positions, not their text."""
 
     def __init__(self, pattern: str):
+        self.pattern = pattern
         self.any_case = re.compile(pattern, re.IGNORECASE)
         self.lower_case = re.compile(pattern)
 
