@@ -810,9 +810,12 @@ def _set(m: re.Match, c: _Context):
     return "SET", codes.get(word, "P1D")
 
 
+CALENDAR = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T.*)?")
+
+
 def calendar_date(value: str) -> tuple[str, str] | None:
     """(date, precision) when a value names a calendar day, month or year."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T.*)?", value)
+    match = CALENDAR.fullmatch(value)
     if not match:
         return None
     if match[3]:
