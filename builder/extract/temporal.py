@@ -152,27 +152,35 @@ TRIGGERS = frozenset(
      "beginning", "start", "middle", "close", "year", "month", "week"]) - {"an"}
 # Common trigger words start an expression only before one of these words: a
 # look at the next word inside the trigger pattern spares the big pattern most
-# of its attempts.
+# of its attempts. (A phrase joins its words with \s+.)
 _NEXT = {
     "the": "first second third fourth final last 1st 2nd 3rd 4th early mid late end beginning start middle close this "
            "next past previous coming current following entire whole full year month week same day morning afternoon "
            "evening night future near long short weekend",
     "a": "few couple year month week day decade hour minute second quarter weekend century half",
     "that": "day morning afternoon evening night time year month week",
-    "at": "present the",
+    "at": r"present the\s+moment",
 }
 
 
 def _trigger(word: str) -> str:
     if word in _NEXT:
-        return rf"{word}(?=\s+(?:(?:{'|'.join(_NEXT[word].split())})\b|\d|'))"
+        number = r"|\d|'" if word == "the" else ""  # "the 1990s", "the '90s"
+        return rf"{word}(?=\s+(?:(?:{'|'.join(_NEXT[word].split())})\b{number}))"
     return rf"{word}(?![\w])"
 
 
-# Where an expression may start: a trigger word, or a digit (years, dates,
-# clock times). Longest words first, so "a few" is taken before "a".
-_TRIGGER = r"(?<![\w'])(?:(?P<digit>'?\d)|" + "|".join(map(_trigger, sorted(TRIGGERS, key=len, reverse=True))) + ")"
-TRIGGER = Caseless(_TRIGGER)
+def _trigger_words() -> str:
+    """The trigger words as one alternation, longest first so "a few" is taken
+    before "a", and grouped by first letter: re tries alternatives one by one."""
+    by_letter: dict[str, list[str]] = {}
+    for word in sorted(TRIGGERS, key=len, reverse=True):
+        by_letter.setdefault(word[0], []).append(_trigger(word)[1:])
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in by_letter.items())
+
+
+# Where an expression may start: a trigger word, or a digit (years, dates, clock times).
+TRIGGER = Caseless(rf"(?<![\w'])(?:(?P<digit>'?\d)|{_trigger_words()})")
 
 
 def tag(sentences: tuple[Sentence, ...], published: dt.date | None) -> tuple[TemporalExpression, ...]:
