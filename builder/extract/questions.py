@@ -65,9 +65,11 @@ ANY_CUE = Caseless("|".join(f"(?:{pattern.pattern})" for pattern, _ in CUES))
 @lru_cache(maxsize=4096)
 def cue(text: str) -> str | None:
     """The kind of unresolved statement a sentence makes, or None if settled."""
-    if not ANY_CUE.search(text):
+    leftmost = ANY_CUE.search(text)
+    if leftmost is None:
         return None
-    return next((kind for pattern, kind in CUES if pattern.search(text)), None)
+    # No cue can match before the leftmost match of them all.
+    return next((kind for pattern, kind in CUES if pattern.search(text, leftmost.start())), None)
 
 
 def ask(text: str, kind: str) -> str:
@@ -88,7 +90,7 @@ def _clause(text: str, kind: str) -> str:
 
 
 def _negated_response(text: str) -> str | None:
-    if "not" not in text:
+    if not NEGATED.search(text):
         return None  # a cheap test before the costly pattern; so below
     match = re.search(r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+[a-zA-Z][\w'’-]*){0,3}?)\s+(?:has|have|had)\s+not\s+(?:yet\s+)?"
                       r"(?:publicly\s+|formally\s+|officially\s+)?(accepted|agreed to|responded to|approved|signed|confirmed)"
@@ -128,6 +130,7 @@ def _set_to(text: str) -> str | None:
     return f"Will {_lower_first(subject)} {match[2].strip()} as planned, and what will it bring?"
 
 
+NEGATED = re.compile(r"ha(?:s|ve|d)\s+not\s")
 SET_TO = re.compile(r"\s(?:is|are)\s+(?:set|due|expected|scheduled)\s+to\s")
 
 

@@ -121,9 +121,9 @@ class Caseless:
         # str.lower() folds case as IGNORECASE does only on ASCII text.
         return (self.lower_case, text.lower()) if text.isascii() else (self.any_case, text)
 
-    def search(self, text: str) -> re.Match | None:
+    def search(self, text: str, pos: int = 0) -> re.Match | None:
         pattern, text = self._on(text)
-        return pattern.search(text)
+        return pattern.search(text, pos)
 
     def finditer(self, text: str) -> Iterator[re.Match]:
         pattern, text = self._on(text)
