@@ -43,6 +43,7 @@ _PART = r"(?P<{0}>morning|afternoon|evening|night)"
 _REL = r"(?P<{0}>this|last|next|past|previous|coming|current|following)"
 
 # Each rule: (name, pattern). Earlier rules win at the same starting position.
+# A rule that can start with a digit is also named in DIGIT_RULES.
 RULES: tuple[tuple[str, str], ...] = (
     ("iso", r"\b(?P<iy>\d{4})-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b"),
     ("slashed", r"\b(?P<sm>1[0-2]|0?[1-9])/(?P<sd>[12]\d|3[01]|0?[1-9])/(?P<sly>\d{4}|\d{2})\b"),
@@ -99,7 +100,7 @@ def _alternation(rules: tuple[tuple[str, str], ...]) -> re.Pattern:
 
 
 # At a digit or an apostrophe ("'90s") only the rules that can start with one
-# are tried, at a word only the others: fewer alternatives to fail.
+# are tried, at a word all but those that can only start with a digit.
 DIGIT_RULES = frozenset(("iso", "slashed", "dmy", "dm", "quarter", "qshort", "century", "decade", "ago", "later",
                          "year", "clock", "duration"))
 AT_DIGIT = _alternation(tuple(rule for rule in RULES if rule[0] in DIGIT_RULES))
@@ -130,17 +131,17 @@ class Caseless:
         return pattern.finditer(text)
 
 
-FUTURE_CUE = Caseless(
+FUTURE_CUE = Caseless(  # "a plan" is no cue
     r"\b(?:will|won't|shall|'ll|set to|set for|due to|is due|are due|scheduled|expected|expects|"
     r"plans?\s+to|planning\s+to|planned\s+for|going to|is to|are to|upcoming|next|intends?|would|aims?\s+to|"
-    r"hopes?\s+to|later|to be held|to take place|to visit|to meet|tomorrow|coming|must(?!\s+have)|deadline)\b")  # "a plan" is no cue
+    r"hopes?\s+to|later|to be held|to take place|to visit|to meet|tomorrow|coming|must(?!\s+have)|deadline)\b")
 PAST_CUE = Caseless(
     r"\b(?:was|were|had|did|said|says|told|ago|last|earlier|yesterday|met|began|took|gave|went|came|made|held|won|"
     r"lost|left|saw|fell|rose|sold|bought|spent|paid|hit|cut|ran|led|\w{3,}ed)\b")
 
 
-# Words that can start an expression: the big pattern is tried only there.
-# ("an" is not one: its guard was the one of "a", which never matched "an".)
+# Words that can start an expression: the rules are tried only there.
+# "an" starts nothing, so "an hour ago" is not tagged.
 TRIGGERS = frozenset(
     [*MONTHS, *WEEKDAYS, *NUMBERS, *ORDINALS, *SEASONS, *PARTS_OF_DAY, "jan", "feb", "mar", "apr", "jun", "jul",
      "aug", "sep", "sept", "oct", "nov", "dec", "the", "this", "last", "next", "past", "previous", "coming",
@@ -151,8 +152,8 @@ TRIGGERS = frozenset(
      "whole", "full",
      "beginning", "start", "middle", "close", "year", "month", "week"]) - {"an"}
 # Common trigger words start an expression only before one of these words: a
-# look at the next word inside the trigger pattern spares the big pattern most
-# of its attempts. (A phrase joins its words with \s+.)
+# look at the next word inside the trigger pattern spares the rules most of
+# their attempts. (A phrase joins its words with \s+.)
 _NEXT = {
     "the": "first second third fourth final last 1st 2nd 3rd 4th early mid late end beginning start middle close this "
            "next past previous coming current following entire whole full year month week same day morning afternoon "
