@@ -4,17 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from ..model import Citation, Sentence, Statement, TemporalExpression
-from .temporal import calendar_date
+from .temporal import Caseless, calendar_date
 
-CONTEXT = re.compile(
+CONTEXT = Caseless(
     r"\b(?:since|former(?:ly)?|previously|history|historic(?:al)?|long-standing|longstanding|for (?:years|decades)|"
     r"years of|decades of|has (?:long|maintained|kept|been)|have (?:long|maintained|kept|been)|had been|"
     r"originally|first (?:founded|established|launched)|founded in|established in|in the past|"
-    r"earlier this|last year|toppled|ousted|ended)\b",
-    re.IGNORECASE,
+    r"earlier this|last year|toppled|ousted|ended)\b"
 )
 LEAD_WORDS = 35
 
@@ -40,9 +38,10 @@ def _sentences_with_old_dates(expressions: tuple[TemporalExpression, ...], publi
     if published is None:
         return set()
     cutoff = (published.replace(day=1) - dt.timedelta(days=1)).isoformat()
+    published_on = published.isoformat()
     found = set()
     for expression in expressions:
         resolved = calendar_date(expression.value) if expression.type in ("DATE", "TIME") else None
-        if resolved and resolved[0] <= cutoff[: len(resolved[0])] and resolved[0] < published.isoformat()[: len(resolved[0])]:
+        if resolved and resolved[0] <= cutoff[: len(resolved[0])] and resolved[0] < published_on[: len(resolved[0])]:
             found.add(expression.sentence)
     return found

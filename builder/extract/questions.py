@@ -8,9 +8,10 @@ from functools import lru_cache
 
 from ..model import Citation, Question, Sentence
 from .gazetteer import states
+from .temporal import Caseless
 
 # Each cue: (pattern, how to ask). The first cue that matches a sentence wins.
-CUES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.IGNORECASE), kind) for p, kind in (
+CUES: tuple[tuple[Caseless | re.Pattern, str], ...] = tuple((Caseless(p), kind) for p, kind in (
     (r"\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:publicly\s+|formally\s+|officially\s+)?"
      r"(?:accepted|agreed|responded|commented|confirmed|decided|approved|answered|said|ruled|signed)\b", "response"),
     (r"\b(?:not\s+yet|yet\s+to)\b", "response"),
@@ -20,12 +21,12 @@ CUES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p, re.IGNORECASE), 
      r"complicated efforts|efforts to|struggl\w+|grapple\w*)\b", "contested"),
     (r"\b(?:proposed|offered|offer to|plans? to|planned|intends? to|considering|seeks? to|"
      r"aims? to|wants? to|calls? for|called for|pending|awaiting|negotiat\w+)\b", "proposal"),
-    (r"\b(?:set to|is due|are due|due to|scheduled|expected to|expects|anticipated|will|could|(?-i:may)|might|"
+    (r"\b(?:set to|is due|are due|due to|scheduled|expected to|expects|anticipated|will|could|might|"
      r"is to|are to|upcoming)\b", "expected"),
-))
+)) + ((re.compile(r"\bmay\b"), "expected"),)  # the modal verb, not the month
 # A statement of a settled fact: something agreed, done or refused, with no cue left open.
-SETTLING = re.compile(r"\b(?:agreed|accepted|approved|rejected|signed|announced|confirmed|decided|joined|completed|"
-                      r"took place|held|ended|dropped|launched|opened|refused|declined|withdrew|resumed)\b", re.IGNORECASE)
+SETTLING = Caseless(r"\b(?:agreed|accepted|approved|rejected|signed|announced|confirmed|decided|joined|completed|"
+                    r"took place|held|ended|dropped|launched|opened|refused|declined|withdrew|resumed)\b")
 # Reported facts: a cue inside them is part of what happened, not an open point.
 SETTLED = re.compile(r"^(?:[A-Z][\w'’-]*\s+){0,6}(?:is|was|are|were)\s+(?:the|a|an)\s+(?:leader|head|member|chief)\b")
 
@@ -52,18 +53,23 @@ def extract(sentences: tuple[Sentence, ...], source: str) -> tuple[Question, ...
 
 def settled(sentences: tuple[Sentence, ...], source: str) -> tuple[Citation, ...]:
     """The sentences that state a settled fact: what may answer another article's question."""
-    return tuple(Citation(source, s.index, s.text) for s in sentences if SETTLING.search(s.text) and cue(s.text) is None)
+    # cue() first: extract() has usually just computed it.
+    return tuple(Citation(source, s.index, s.text) for s in sentences if cue(s.text) is None and SETTLING.search(s.text))
 
 
-ANY_CUE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in CUES), re.IGNORECASE)
+# One search rules out most sentences. On lower-cased text it also finds
+# "May", which the cue for "may" then turns down.
+ANY_CUE = Caseless("|".join(f"(?:{pattern.pattern})" for pattern, _ in CUES))
 
 
 @lru_cache(maxsize=4096)
 def cue(text: str) -> str | None:
     """The kind of unresolved statement a sentence makes, or None if settled."""
-    if not ANY_CUE.search(text):
+    leftmost = ANY_CUE.search(text)
+    if leftmost is None:
         return None
-    return next((kind for pattern, kind in CUES if pattern.search(text)), None)
+    # No cue can match before the leftmost match of them all.
+    return next((kind for pattern, kind in CUES if pattern.search(text, leftmost.start())), None)
 
 
 def ask(text: str, kind: str) -> str:
@@ -77,13 +83,15 @@ def ask(text: str, kind: str) -> str:
 
 def _clause(text: str, kind: str) -> str:
     """The part of the sentence, between commas, that holds the cue."""
-    match = next(m for p, k in CUES if k == kind and (m := p.search(text)))
+    match = min((m for p, k in CUES if k == kind and (m := p.search(text))), key=lambda m: m.start())
     start = max(text.rfind(c, 0, match.start()) for c in ",;:") + 1
     ends = [i for i in (text.find(c, match.end()) for c in ",;:") if i >= 0]
     return text[start:min(ends, default=len(text))].strip().rstrip(".?!")
 
 
 def _negated_response(text: str) -> str | None:
+    if not NEGATED.search(text):
+        return None  # a cheap test before the costly pattern; so below
     match = re.search(r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+[a-zA-Z][\w'’-]*){0,3}?)\s+(?:has|have|had)\s+not\s+(?:yet\s+)?"
                       r"(?:publicly\s+|formally\s+|officially\s+)?(accepted|agreed to|responded to|approved|signed|confirmed)"
                       r"\s+([^,.;]{3,80})", text)
@@ -101,6 +109,8 @@ def _negated_response(text: str) -> str | None:
 
 
 def _will(text: str) -> str | None:
+    if "will" not in text:
+        return None
     clause = re.search(r"(?:^|,\s*|;\s*|\bthat\s+)((?:the\s+)?[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,4}?)\s+will\s+([^,.;]{3,100})", text)
     if not clause or clause[1].lower() in ("it", "this", "that") or NOT_A_SUBJECT.search(clause[1]):
         return None
@@ -108,6 +118,8 @@ def _will(text: str) -> str | None:
 
 
 def _set_to(text: str) -> str | None:
+    if not SET_TO.search(text):
+        return None
     match = re.search(r"(?:which|that|it|((?:the\s+)?[A-Z][\w'’-]*(?:,?\s+[A-Z][\w'’-]*|\s+[a-z][\w'’-]*){0,5}?))\s+(?:is|are)\s+"
                       r"(?:set|due|expected|scheduled)\s+to\s+([^,.;]{3,100})", text)
     if not match:
@@ -118,6 +130,10 @@ def _set_to(text: str) -> str | None:
     return f"Will {_lower_first(subject)} {match[2].strip()} as planned, and what will it bring?"
 
 
+NEGATED = re.compile(r"ha(?:s|ve|d)\s+not\s")
+SET_TO = re.compile(r"\s(?:is|are)\s+(?:set|due|expected|scheduled)\s+to\s")
+
+
 def _noun_before(text: str, position: int) -> str:
     """The noun phrase a "which" refers to: "a much-anticipated visit by X"."""
     head = text[:position].rstrip(" ,")
@@ -126,12 +142,16 @@ def _noun_before(text: str, position: int) -> str:
 
 
 def _efforts(text: str) -> str | None:
+    if "efforts" not in text:
+        return None
     match = re.search(r"\befforts\s+to\s+([a-z]+\s+[^,.;]{2,60})", text)
     return f"Will efforts to {match[1].strip()} succeed?" if match else None
 
 
 def _whether(text: str) -> str | None:
     """Turn "unclear whether the hotline will cover X" into "Will the hotline cover X?"."""
+    if "whether" not in text:
+        return None
     match = re.search(r"\bwhether\s+([^,.;]{5,120})", text)
     if not match:
         return None
@@ -159,6 +179,8 @@ def _lower_first(text: str) -> str:
 
 def _expects(text: str) -> str | None:
     """Turn "Arman expects Syria to take part ..." into "Will Syria take part ...?"."""
+    if "expect" not in text and "predict" not in text:
+        return None
     match = re.search(r"\b(?:expects?|expected|predicts?|predicted)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+to\s+"
                       r"([^,.;]{3,100})", text) or \
         re.search(r"((?:the\s+)?(?:[a-z]{1,3}-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:is|was|are|were)\s+expected\s+to\s+"
@@ -170,6 +192,8 @@ def _expects(text: str) -> str | None:
 
 def _offer(text: str) -> str | None:
     """Turn "UNDOF has offered to resume patrols" into "Will UNDOF's offer to resume patrols be taken up?"."""
+    if "offered" not in text and "proposed" not in text:
+        return None
     match = re.search(r"((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*)(?:\s+\([^)]*\))?\s+(?:has|have|had)\s+"
                       r"(?:\w+ly\s+|meanwhile\s+)?(offered|proposed)\s+to\s+([^,.;]{3,100})", text)
     if not match:

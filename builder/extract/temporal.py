@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from dateutil.relativedelta import relativedelta
@@ -42,6 +43,7 @@ _PART = r"(?P<{0}>morning|afternoon|evening|night)"
 _REL = r"(?P<{0}>this|last|next|past|previous|coming|current|following)"
 
 # Each rule: (name, pattern). Earlier rules win at the same starting position.
+# A rule that can start with a digit is also named in DIGIT_RULES.
 RULES: tuple[tuple[str, str], ...] = (
     ("iso", r"\b(?P<iy>\d{4})-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b"),
     ("slashed", r"\b(?P<sm>1[0-2]|0?[1-9])/(?P<sd>[12]\d|3[01]|0?[1-9])/(?P<sly>\d{4}|\d{2})\b"),
@@ -91,19 +93,55 @@ RULES: tuple[tuple[str, str], ...] = (
     ("set", rf"\b(?P<setw>every|each|per)\s+(?P<setu>day|week|month|quarter|year|morning|evening|night|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
             rf"|\b(?P<setadv>daily|weekly|monthly|quarterly|annually|yearly)\b"),
 )
-PATTERN = re.compile("|".join(f"(?P<_{name}>{body})" for name, body in RULES), re.IGNORECASE)
 
-FUTURE_CUE = re.compile(
+
+def _alternation(rules: tuple[tuple[str, str], ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?P<_{name}>{body})" for name, body in rules), re.IGNORECASE)
+
+
+# At a digit or an apostrophe ("'90s") only the rules that can start with one
+# are tried, at a word all but those that can only start with a digit.
+DIGIT_RULES = frozenset(("iso", "slashed", "dmy", "dm", "quarter", "qshort", "century", "decade", "ago", "later",
+                         "year", "clock", "duration"))
+AT_DIGIT = _alternation(tuple(rule for rule in RULES if rule[0] in DIGIT_RULES))
+AT_WORD = _alternation(tuple(rule for rule in RULES if rule[0] not in ("iso", "slashed", "year")))
+
+
+class Caseless:
+    """A case-insensitive pattern, run case-sensitively on lower-cased text
+    where that gives the same matches: IGNORECASE keeps ``re`` off its fast
+    paths. Write the pattern in lower case; matches are found in the
+    lower-cased text, so use their positions, not their text."""
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self.any_case = re.compile(pattern, re.IGNORECASE)
+        self.lower_case = re.compile(pattern)
+
+    def _on(self, text: str) -> tuple[re.Pattern, str]:
+        # str.lower() folds case as IGNORECASE does only on ASCII text.
+        return (self.lower_case, text.lower()) if text.isascii() else (self.any_case, text)
+
+    def search(self, text: str, pos: int = 0) -> re.Match | None:
+        pattern, text = self._on(text)
+        return pattern.search(text, pos)
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        pattern, text = self._on(text)
+        return pattern.finditer(text)
+
+
+FUTURE_CUE = Caseless(  # "a plan" is no cue
     r"\b(?:will|won't|shall|'ll|set to|set for|due to|is due|are due|scheduled|expected|expects|"
     r"plans?\s+to|planning\s+to|planned\s+for|going to|is to|are to|upcoming|next|intends?|would|aims?\s+to|"
-    r"hopes?\s+to|later|to be held|to take place|to visit|to meet|tomorrow|coming|must(?!\s+have)|deadline)\b",
-    re.IGNORECASE)  # "a plan" is no cue
-PAST_CUE = re.compile(
+    r"hopes?\s+to|later|to be held|to take place|to visit|to meet|tomorrow|coming|must(?!\s+have)|deadline)\b")
+PAST_CUE = Caseless(
     r"\b(?:was|were|had|did|said|says|told|ago|last|earlier|yesterday|met|began|took|gave|went|came|made|held|won|"
-    r"lost|left|saw|fell|rose|sold|bought|spent|paid|hit|cut|ran|led|\w{3,}ed)\b", re.IGNORECASE)
+    r"lost|left|saw|fell|rose|sold|bought|spent|paid|hit|cut|ran|led|\w{3,}ed)\b")
 
 
-# Words that can start an expression: the big pattern is tried only there.
+# Words that can start an expression: the rules are tried only there.
+# "an" starts nothing, so "an hour ago" is not tagged.
 TRIGGERS = frozenset(
     [*MONTHS, *WEEKDAYS, *NUMBERS, *ORDINALS, *SEASONS, *PARTS_OF_DAY, "jan", "feb", "mar", "apr", "jun", "jul",
      "aug", "sep", "sept", "oct", "nov", "dec", "the", "this", "last", "next", "past", "previous", "coming",
@@ -112,11 +150,38 @@ TRIGGERS = frozenset(
      "lately", "very", "soon", "fiscal", "financial", "every", "each", "per", "daily", "weekly", "monthly",
      "quarterly", "annually", "yearly", "noon", "midnight", "that", "same", "q1", "q2", "q3", "q4", "end", "entire",
      "whole", "full",
-     "beginning", "start", "middle", "close", "year", "month", "week"])
-WORD = re.compile(r"[\w']+")
-# Where a trigger word may start: the words above, or a digit (years, dates, clock times).
-TRIGGER = re.compile(r"(?<![\w'])(?:'?\d|(?:" + "|".join(sorted(TRIGGERS, key=len, reverse=True)) + r")(?![\w]))",
-                     re.IGNORECASE)
+     "beginning", "start", "middle", "close", "year", "month", "week"]) - {"an"}
+# Common trigger words start an expression only before one of these words: a
+# look at the next word inside the trigger pattern spares the rules most of
+# their attempts. (A phrase joins its words with \s+.)
+_NEXT = {
+    "the": "first second third fourth final last 1st 2nd 3rd 4th early mid late end beginning start middle close this "
+           "next past previous coming current following entire whole full year month week same day morning afternoon "
+           "evening night future near long short weekend",
+    "a": "few couple year month week day decade hour minute second quarter weekend century half",
+    "that": "day morning afternoon evening night time year month week",
+    "at": r"present the\s+moment",
+}
+
+
+def _trigger(word: str) -> str:
+    if word in _NEXT:
+        number = r"|\d|'" if word == "the" else ""  # "the 1990s", "the '90s"
+        return rf"{word}(?=\s+(?:(?:{'|'.join(_NEXT[word].split())})\b{number}))"
+    return rf"{word}(?![\w])"
+
+
+def _trigger_words() -> str:
+    """The trigger words as one alternation, longest first so "a few" is taken
+    before "a", and grouped by first letter: re tries alternatives one by one."""
+    by_letter: dict[str, list[str]] = {}
+    for word in sorted(TRIGGERS, key=len, reverse=True):
+        by_letter.setdefault(word[0], []).append(_trigger(word)[1:])
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in by_letter.items())
+
+
+# Where an expression may start: a trigger word, or a digit (years, dates, clock times).
+TRIGGER = Caseless(rf"(?<![\w'])(?:(?P<digit>'?\d)|{_trigger_words()})")
 
 
 def tag(sentences: tuple[Sentence, ...], published: dt.date | None) -> tuple[TemporalExpression, ...]:
@@ -132,34 +197,22 @@ def tag(sentences: tuple[Sentence, ...], published: dt.date | None) -> tuple[Tem
     return tuple(found)
 
 
-# Common trigger words start an expression only before one of these words: a
-# cheap look at the next word spares the big pattern most of its attempts.
-_NEXT = {
-    "the": "first second third fourth final last 1st 2nd 3rd 4th early mid late end beginning start middle close this "
-           "next past previous coming current following entire whole full year month week same day morning afternoon "
-           "evening night future near long short weekend",
-    "a": "few couple year month week day decade hour minute second quarter weekend century half",
-    "that": "day morning afternoon evening night time year month week",
-    "at": "present the",
-}
-GUARDS = {word: re.compile(rf"{word}\s+(?:(?:{'|'.join(after.split())})\b|\d|')", re.IGNORECASE)
-          for word, after in _NEXT.items()}
-GUARDS["an"] = GUARDS["a"]
-
-
 def _matches(text: str) -> Iterator[re.Match]:
-    """Leftmost non-overlapping matches of PATTERN, tried only at trigger words."""
+    """Leftmost non-overlapping matches of the rules, tried only at trigger words."""
     end = 0
     for word in TRIGGER.finditer(text):
         if word.start() < end:
             continue
-        guard = GUARDS.get(word.group().lower())
-        if guard is not None and not guard.match(text, word.start()):
-            continue
-        match = PATTERN.match(text, word.start())
+        match = (AT_DIGIT if word["digit"] else AT_WORD).match(text, word.start())
         if match:
             end = match.end()
             yield match
+
+
+BARE_YEAR = re.compile(r"\d{4}")
+YEAR_FIRST = re.compile(r"\d{4}\b")
+PERIOD = re.compile(r"\d{4}-(?:\d{2}|Q[1-4])")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class _Anchor:
@@ -173,16 +226,17 @@ class _Anchor:
         self.year_named = False  # the latest expression was a bare year
 
     def update(self, value: str) -> None:
-        self.year_named = re.fullmatch(r"\d{4}", value) is not None
-        if re.fullmatch(r"\d{4}-(?:\d{2}|Q[1-4])", value):
+        self.year_named = BARE_YEAR.fullmatch(value) is not None
+        if not YEAR_FIRST.match(value):
+            return  # "PAST_REF", "P3D", "XXXX-12": nothing to anchor to
+        self.year = int(value[:4])
+        if PERIOD.fullmatch(value):
             self.period = value
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value[:10]) and (len(value) == 10 or value[10] == "T"):
+        if DAY.fullmatch(value[:10]) and (len(value) == 10 or value[10] == "T"):
             try:
                 self.day = dt.date.fromisoformat(value[:10])
             except ValueError:
                 pass
-        if re.match(r"\d{4}\b", value):
-            self.year = int(value[:4])
 
 
 def _expression(match: re.Match, sentence: Sentence, anchor: _Anchor) -> TemporalExpression | None:
@@ -254,6 +308,7 @@ def resolver(name: str):
     return register
 
 
+@lru_cache(maxsize=256)
 def _month(name: str) -> int:
     return next(i for i, m in enumerate(MONTHS, 1) if m.startswith(name.lower().rstrip(".")[:3]))
 
@@ -764,9 +819,12 @@ def _set(m: re.Match, c: _Context):
     return "SET", codes.get(word, "P1D")
 
 
+CALENDAR = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T.*)?")
+
+
 def calendar_date(value: str) -> tuple[str, str] | None:
     """(date, precision) when a value names a calendar day, month or year."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T.*)?", value)
+    match = CALENDAR.fullmatch(value)
     if not match:
         return None
     if match[3]:

@@ -6,9 +6,11 @@ import datetime as dt
 import re
 
 from ..model import Citation, Event, Sentence, TemporalExpression
-from .temporal import FUTURE_CUE, iter_dates
+from .temporal import FUTURE_CUE, Caseless, iter_dates
 
-ONGOING = re.compile(r"\b(?:continues?|ongoing|still)\b", re.IGNORECASE)
+ONGOING = Caseless(r"\b(?:continues?|ongoing|still)\b")
+# A leading attribution: "Officials said that ..."
+ATTRIBUTION = re.compile(r"[A-Z][\w\s'’-]{0,90}?\b(?:said|confirmed|reported|announced)\s+that\s+")
 
 
 def extract(sentences: tuple[Sentence, ...], source: str, expressions: tuple[TemporalExpression, ...],
@@ -16,6 +18,7 @@ def extract(sentences: tuple[Sentence, ...], source: str, expressions: tuple[Tem
     """Events in document order. Without a publication date, relative dates
     stay unresolved (date None): no year is invented."""
     by_index = {s.index: s for s in sentences}
+    published_on = published.isoformat() if published else None
     events, seen = [], set()
     for expression, date, precision in iter_dates(expressions):
         if date is None and not expression.value.startswith("XXXX"):
@@ -24,21 +27,22 @@ def extract(sentences: tuple[Sentence, ...], source: str, expressions: tuple[Tem
         if (sentence.index, date or expression.text) in seen:
             continue
         seen.add((sentence.index, date or expression.text))
-        status = _status(sentence.text, date, published)
+        status = _status(sentence.text, date, published_on)
         events.append(Event(date, precision, status, _event(sentence.text), expression.text,
                             (Citation(source, sentence.index, sentence.text),)))
     return tuple(events)
 
 
-def _status(text: str, date: str | None, published: dt.date | None) -> str:
-    if date and published and date > published.isoformat()[: len(date)]:
+def _status(text: str, date: str | None, published_on: str | None) -> str:
+    if date and published_on and date > published_on[: len(date)]:
         return "scheduled"
-    if FUTURE_CUE.search(text) and (date is None or published is None or date >= published.isoformat()[: len(date)]):
+    if (date is None or published_on is None or date >= published_on[: len(date)]) and FUTURE_CUE.search(text):
         return "scheduled"
     return "ongoing" if ONGOING.search(text) else "occurred"
 
 
 def _event(text: str) -> str:
     """The sentence, without a leading attribution ("Officials said that ...")."""
-    stripped = re.sub(r"^(?:[A-Z][\w\s'’-]{0,90}?\b(?:said|confirmed|reported|announced)\s+that\s+)", "", text)
+    attribution = ATTRIBUTION.match(text)
+    stripped = text[attribution.end():] if attribution else text
     return stripped[:1].upper() + stripped[1:]
