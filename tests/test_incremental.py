@@ -210,3 +210,30 @@ def test_the_mkdocs_plugin_after_briefs_build_has_nothing_to_do(harbour, mkdocs)
     assert result.returncode == 0, result.stderr
     summary = next(line for line in result.stderr.splitlines() if "briefs:" in line and "sources" in line)
     assert "0 extracted" in summary and "ingest" not in summary, summary  # no stage ran
+
+
+def test_a_builder_failure_on_one_article_costs_that_article_not_the_build(harbour, monkeypatch):
+    from builder import extract
+
+    real = extract.article
+
+    def failing(document, *args, **kwargs):
+        if document.source.path.endswith("report-4.md"):
+            raise KeyError("a bug")
+        return real(document, *args, **kwargs)
+
+    monkeypatch.setattr(extract, "article", failing)
+    for source in (harbour / "sources").glob("*.md"):
+        source.write_text(source.read_text(encoding="utf-8") + "\nThe council met again.\n", encoding="utf-8")
+
+    result = invoke("build", "--site", harbour, "--jobs", "1")
+
+    assert result.exit_code == 0, result.output
+    assert "sources/2025-02-05-report-4.md: the builder failed on this article (KeyError: 'a bug')" in result.output
+    assert "please report it" in result.output
+    assert re.search(r"13 extracted, 0 cached, 1 skipped", result.output), result.output
+    assert "Alder4" not in "".join(p.read_text(encoding="utf-8") for p in (harbour / "docs").rglob("*.md"))
+
+    strict = invoke("build", "--site", harbour, "--jobs", "1", "--strict")
+    assert strict.exit_code != 0
+    assert "report-4.md: the builder failed" in strict.output

@@ -75,3 +75,14 @@ def test_the_past_few_years_is_a_duration_not_a_past_date(tmp_path: Path):
     found = [(t["text"], t["type"]) for t in extract_json(source, THURSDAY)["temporal_expressions"]]
 
     assert found == [("the past few years", "DURATION")]
+
+
+
+@pytest.mark.parametrize("text", ["Talks resumed on 5 ſept. 2024 in Geneva.", "It ended in the ſecond quarter.",
+                                  "They met in İune."])
+def test_letters_that_only_look_ascii_make_no_date_and_no_crash(tmp_path, text):
+    source = write(tmp_path / "article.txt", text + "\n")
+
+    found = extract_json(source, THURSDAY)["temporal_expressions"]
+
+    assert all(t["text"].isascii() for t in found), found

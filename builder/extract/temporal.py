@@ -239,9 +239,15 @@ class _Anchor:
                 pass
 
 
+# Letters IGNORECASE lets stand for ASCII ones ('ſ' for 's', the Kelvin sign for 'k', dotted and dotless i).
+FOLDED_TO_ASCII = frozenset("ſ\u212aİı")
+
+
 def _expression(match: re.Match, sentence: Sentence, anchor: _Anchor) -> TemporalExpression | None:
     rule = match.lastgroup[1:]
     text = match.group(0)
+    if not text.isascii() and not FOLDED_TO_ASCII.isdisjoint(text):
+        return None  # "ſept": IGNORECASE matched it, but no table of month or number names holds it
     context = _Context(sentence.text, match.start(), match.end(), anchor)
     resolved = RESOLVERS[rule](match, context)
     if resolved is None:
