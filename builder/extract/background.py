@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Citation, Sentence, Statement, TemporalExpression
-from .temporal import Caseless, calendar_date
+from .caseless import Caseless
+from .temporal import calendar_date
 
 CONTEXT = Caseless(
     r"\b(?:since|former(?:ly)?|previously|history|historic(?:al)?|long-standing|longstanding|for (?:years|decades)|"

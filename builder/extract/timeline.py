@@ -6,7 +6,8 @@ import datetime as dt
 import re
 
 from ..model import Citation, Event, Sentence, TemporalExpression
-from .temporal import FUTURE_CUE, Caseless, iter_dates
+from .caseless import Caseless
+from .temporal import FUTURE_CUE, iter_dates
 
 ONGOING = Caseless(r"\b(?:continues?|ongoing|still)\b")
 # A leading attribution: "Officials said that ..."
