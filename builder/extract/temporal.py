@@ -91,8 +91,8 @@ RULES: tuple[tuple[str, str], ...] = (
               r"|\b(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)\b|\b(?P<noon>noon|midnight)\b)"
               r"(?:\s*(?P<zone>GMT|UTC|Z)\b)?(?:\s+local\s+time)?(?:\s+(?:on\s+)?(?P<cday>today|yesterday|tomorrow|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)?"),
     ("duration", rf"\b(?:(?:the\s+)?(?:past|last|next|previous|coming|first|following)\s+)?{_NUM.format('dn')}[- ]{_UNIT.format('du')}(?:[- ]long|[- ]old)?\b"),
-    ("set", rf"\b(?P<setw>every|each|per)\s+(?P<setu>day|week|month|quarter|year|morning|evening|night|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-            rf"|\b(?P<setadv>daily|weekly|monthly|quarterly|annually|yearly)\b"),
+    ("set", r"\b(?P<setw>every|each|per)\s+(?P<setu>day|week|month|quarter|year|morning|evening|night|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+            r"|\b(?P<setadv>daily|weekly|monthly|quarterly|annually|yearly)\b"),
 )
 
 
