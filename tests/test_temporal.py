@@ -34,6 +34,7 @@ CASES = [
     ("The ceremony began at 16:15 UTC, March 1st, in the old hall.", "16:15 UTC", "2025-03-01T16:15Z"),
     ("The border has been closed since 2019.", "2019", "2019"),
     ("Talks were held two years ago.", "two years ago", "2023"),
+    ("The convoy crossed the border an hour ago.", "an hour ago", "2025-04-10"),
     ("Clashes erupted over the weekend.", "the weekend", "2025-W14-WE"),
     ("Envoys will meet over the weekend.", "the weekend", "2025-W15-WE"),
     ("The parliament rejected a plan on Tuesday to tax deposits.", "Tuesday", "2025-04-08"),

@@ -118,7 +118,6 @@ PAST_CUE = Caseless(
 
 
 # Words that can start an expression: the rules are tried only there.
-# "an" starts nothing, so "an hour ago" is not tagged.
 TRIGGERS = frozenset(
     [*MONTHS, *WEEKDAYS, *NUMBERS, *ORDINALS, *SEASONS, *PARTS_OF_DAY, "jan", "feb", "mar", "apr", "jun", "jul",
      "aug", "sep", "sept", "oct", "nov", "dec", "the", "this", "last", "next", "past", "previous", "coming",
@@ -127,7 +126,7 @@ TRIGGERS = frozenset(
      "lately", "very", "soon", "fiscal", "financial", "every", "each", "per", "daily", "weekly", "monthly",
      "quarterly", "annually", "yearly", "noon", "midnight", "that", "same", "q1", "q2", "q3", "q4", "end", "entire",
      "whole", "full",
-     "beginning", "start", "middle", "close", "year", "month", "week"]) - {"an"}
+     "beginning", "start", "middle", "close", "year", "month", "week"])
 # Common trigger words start an expression only before one of these words: a
 # look at the next word inside the trigger pattern spares the rules most of
 # their attempts. (A phrase joins its words with \s+.)
@@ -136,6 +135,7 @@ _NEXT = {
            "next past previous coming current following entire whole full year month week same day morning afternoon "
            "evening night future near long short weekend",
     "a": "few couple year month week day decade hour minute second quarter weekend century half",
+    "an": "hour",
     "that": "day morning afternoon evening night time year month week",
     "at": r"present the\s+moment",
 }
