@@ -40,7 +40,12 @@ _LEADING = re.compile(r"^(\s*)(?:(?P<mark>[-.])|(?P<number>\d+)\.(?=\s|$))")
 
 def md_escape(value: Any) -> str:
     """One line of literal text, safe anywhere in a Markdown line."""
-    text = " ".join(str(value).split())
+    return _escaped(value if type(value) is str else str(value))
+
+
+@lru_cache(maxsize=65536)  # a title or a sentence is shown on several pages
+def _escaped(value: str) -> str:
+    text = " ".join(value.split())
     text = _SPECIAL.sub(lambda m: "\\" + m[0] if m[0] in _BACKSLASHED else _ENTITIES[m[0][0]], text)
     return _LEADING.sub(_escape_leading, text)
 
@@ -168,7 +173,12 @@ class SiteMap:
 
     def relative(self, source: str, target: str) -> str:
         """A link from page ``source`` to page ``target``, both under the output folder."""
-        return posixpath.relpath(target, posixpath.dirname(source) or ".")
+        return _relative(source, target)
+
+
+@lru_cache(maxsize=65536)  # a row of a long list links to one of a few pages
+def _relative(source: str, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
 def _brief_key(brief: Brief) -> str:
