@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 import jinja2
 import yaml
@@ -36,6 +36,7 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;
 _BACKSLASHED = set("\\`*_{}[]()#+!")
 _SPECIAL = re.compile(r"[&<>|~^=$@%\\`*_{}\[\]()#+!]|:(?=\S)")
 _LEADING = re.compile(r"^(\s*)(?:(?P<mark>[-.])|(?P<number>\d+)\.(?=\s|$))")
+_HTTP_URL = re.compile(r"https?://[^\s<>\"`\\]+", re.IGNORECASE)
 
 
 def md_escape(value: Any) -> str:
@@ -58,6 +59,8 @@ def _escape_leading(match: re.Match) -> str:
 
 
 def _finalize(value: Any) -> Any:
+    if type(value) is str:  # most values: text from a source
+        return _escaped(value)
     if isinstance(value, Markup) or value is None or isinstance(value, (int, float)):
         return "" if value is None else value
     return md_escape(value)
@@ -65,7 +68,7 @@ def _finalize(value: Any) -> Any:
 
 def link(text: str, url: str) -> Markup:
     """A Markdown link, only for http(s) URLs; other text stays plain."""
-    if not re.fullmatch(r"https?://[^\s<>\"`\\]+", url or "", re.IGNORECASE):
+    if not _HTTP_URL.fullmatch(url or ""):
         return Markup(md_escape(text))
     return Markup(f"[{md_escape(text)}](<{url}>)")
 
@@ -173,12 +176,12 @@ class SiteMap:
 
     def relative(self, source: str, target: str) -> str:
         """A link from page ``source`` to page ``target``, both under the output folder."""
-        return _relative(source, target)
+        return _relative(posixpath.dirname(source) or ".", target)
 
 
-@lru_cache(maxsize=65536)  # a row of a long list links to one of a few pages
-def _relative(source: str, target: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+@lru_cache(maxsize=65536)  # the pages of one folder link to the same few pages
+def _relative(folder: str, target: str) -> str:
+    return posixpath.relpath(target, folder)
 
 
 def _brief_key(brief: Brief) -> str:
@@ -261,8 +264,20 @@ def _paged(env: jinja2.Environment, name: str, title: str, rows: list[tuple[Any,
         meta = {"title": part, **({"search": {"exclude": True}} if base or index + 1 < len(paths) else {})}
         pages.append(Page(path, _render(env, f"{name}.md.j2", meta=meta, title=part, rows=chunk[::-1] if newest_on_top else chunk,
                                         href=lambda b, p=path: links.relative(p, links.brief(b)),
-                                        older=older, newer=newer)))
+                                        brief_link=_brief_links(links, path), older=older, newer=newer)))
     return pages
+
+
+def _brief_links(links: SiteMap, page: str) -> Callable[[Brief], Markup]:
+    """Links from ``page`` to briefs, each made once: the rows of a long list link to a few briefs."""
+    made: dict[str, Markup] = {}
+
+    def brief_link(brief: Brief) -> Markup:
+        key = _brief_key(brief)
+        if key not in made:
+            made[key] = page_link(brief.title, links.relative(page, links.briefs[key]))
+        return made[key]
+    return brief_link
 
 
 def _chunks(rows: list[T]) -> list[list[T]]:
