@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from bisect import bisect_left
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, TypeVar
@@ -23,7 +24,7 @@ from .extract.actors import name_key
 from .model import Actor, Article, Brief, Citation, Event, Problem, Question, Statement
 
 T = TypeVar("T")
-WORD = re.compile(r"[a-z0-9]+")
+WORD = re.compile(r"[a-z0-9]{2,}")  # a word of one letter or digit says nothing
 RECENT = 16          # a merge compares an item with at most this many earlier items per key
 COMMON_WORD = 400    # settled sentences a word may be in and still point to an answer
 TAG = re.compile(r"[^\w\s-]+")
@@ -112,56 +113,82 @@ def _brief(slug: str, region: str, topic: str, members: list[Article]) -> Brief:
 @lru_cache(maxsize=65536)
 def words(text: str) -> frozenset[str]:
     """Content words of a sentence, for comparing two sentences."""
-    return frozenset(w for w in WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1)
+    return frozenset(WORD.findall(text.lower())) - STOPWORDS
 
 
-def overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """Jaccard overlap of two word sets."""
-    return len(a & b) / len(a | b) if a and b else 0.0
+def similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two word sets overlap enough (Jaccard) for their sentences to say the same thing."""
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) >= SAME_TEXT if shared else False
 
 
-class _Group(list):
+class _Group:
     """Items found to be the same, the first one standing for them, with the
-    sources they come from."""
+    words of its sentence and the sources they come from."""
 
-    def __init__(self, first: Any):
-        super().__init__([first])
+    __slots__ = ("items", "first", "words", "sources")
+
+    def __init__(self, first: Any, words: frozenset[str]):
+        self.items = [first]
+        self.first = first
+        self.words = words
         self.sources = {c.source for c in first.citations}
 
     def add(self, item: Any) -> None:
-        self.append(item)
+        self.items.append(item)
         self.sources.update(c.source for c in item.citations)
 
 
-def _merge(items: list[T], same: Callable[[_Group, T], bool], keys: Callable[[T], Iterable[str]]) -> list[_Group]:
-    """Items in groups of the same thing, in order of first appearance. Only
-    items sharing a key are compared (keys: the longest words, a date), and per
-    key only the RECENT latest groups, so a brief of thousands of articles stays linear."""
+# Whether a group and an item (with the words of its sentence) are the same thing.
+Same = Callable[[_Group, T, frozenset[str]], bool]
+
+
+def _merge(items: list[T], text: Callable[[T], str], same: Same,
+           keys: Callable[[T, str], Iterable[str]]) -> list[_Group]:
+    """Items in groups of the same thing, in order of first appearance; ``text``
+    is the sentence compared, its words found once per item. Only items
+    sharing a key are compared (``keys``, without repeats: the longest words,
+    a date), and per key only the RECENT latest groups, so a brief of
+    thousands of articles stays linear."""
     groups: list[_Group] = []
-    index: dict[str, list[int]] = defaultdict(list)
+    index: dict[str, deque[int]] = defaultdict(lambda: deque(maxlen=RECENT))  # key -> latest groups
     for item in items:
-        item_keys = list(dict.fromkeys(keys(item)))
-        candidates = sorted({i for k in item_keys for i in index.get(k, ())[-RECENT:]})
-        found = next((i for i in candidates if same(groups[i], item)), None)
-        if found is None:
-            found = len(groups)
-            groups.append(_Group(item))
-        else:
-            groups[found].add(item)
+        sentence = text(item)
+        found_words = words(sentence)
+        item_keys = keys(item, sentence)
+        recent: set[int] = set()
         for k in item_keys:
-            if found not in index[k][-1:]:
-                index[k].append(found)
+            recent.update(index.get(k, ()))
+        for found in sorted(recent):
+            if same(groups[found], item, found_words):
+                groups[found].add(item)
+                break
+        else:
+            found = len(groups)
+            groups.append(_Group(item, found_words))
+        for k in item_keys:
+            latest = index[k]
+            if not latest or latest[-1] != found:
+                latest.append(found)
     return groups
 
 
-def _all_citations(group: Iterable[Any]) -> tuple[Citation, ...]:
-    return tuple(dict.fromkeys(c for item in group for c in item.citations))
+def _cited_by_all(group: _Group, **changes: Any) -> Any:
+    """The group's first item citing every source of the group (and with ``changes``)."""
+    first = group.first
+    if len(group.items) == 1 and len(first.citations) == 1:
+        citations = first.citations  # the common case: one item citing one sentence
+    else:
+        citations = tuple(dict.fromkeys(c for item in group.items for c in item.citations))
+    if citations == first.citations and all(getattr(first, k) == v for k, v in changes.items()):
+        return first
+    return replace(first, citations=citations, **changes)
 
 
 @lru_cache(maxsize=65536)
 def _longest(text: str) -> tuple[str, ...]:
     """A sentence's three longest content words: near-duplicates share at least one."""
-    return tuple(sorted(words(text), key=lambda w: (-len(w), w))[:3])
+    return tuple(sorted(sorted(words(text)), key=len, reverse=True)[:3])  # longest first, ties in ABC order
 
 
 # --- sections ---------------------------------------------------------------------
@@ -169,9 +196,9 @@ def _longest(text: str) -> tuple[str, ...]:
 
 def merge_statements(statements: list[Statement]) -> tuple[Statement, ...]:
     """Background lines, near-duplicates merged (the first wording kept, all sources cited)."""
-    groups = _merge(statements, lambda g, b: overlap(words(g[0].text), words(b.text)) >= SAME_TEXT,
-                    lambda s: _longest(s.text))
-    return tuple(replace(g[0], citations=_all_citations(g)) for g in groups)
+    groups = _merge(statements, lambda s: s.text, lambda g, b, found: similar(g.words, found),
+                    lambda s, text: _longest(text))
+    return tuple(_cited_by_all(g) for g in groups)
 
 
 def merge_actors(articles: list[Article]) -> tuple[Actor, ...]:
@@ -207,13 +234,11 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
     """One entry per event: the same date and much the same sentence is one
     event citing each source; the same sentence with another date keeps both
     dates side by side. Dated entries by date, undated last in source order."""
-    def same(group: _Group, b: Event) -> bool:
-        a = group[0]
-        if not (a.date and b.date):
-            return False
-        if b.citation.source in group.sources:
+    def same(group: _Group, b: Event, second: frozenset[str]) -> bool:
+        a = group.first  # only dated events have keys, so both are dated
+        if b.citations[0].source in group.sources:
             return a.date == b.date and a.event == b.event  # one source: only an exact repeat
-        first, second = words(a.event), words(b.event)
+        first = group.words
         shared = len(first & second)
         likeness = shared / (len(first) + len(second) - shared) if shared else 0.0
         if a.date == b.date:
@@ -221,14 +246,15 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
         return likeness >= SAME_TEXT
 
     def one(group: _Group) -> Event:
-        first = group[0]
+        first = group.first
         others: dict[str, Citation] = {}
-        for event in group[1:]:
+        for event in group.items[1:]:
             if event.date != first.date and event.date not in others:
                 others[event.date] = event.citation
-        return replace(first, citations=_all_citations(group), other_dates=tuple(others.items()))
+        return _cited_by_all(group, other_dates=tuple(others.items()))
 
-    groups = _merge(events, same, lambda e: [f"date:{e.date}", *_longest(e.event)] if e.date else [])
+    groups = _merge(events, lambda e: e.event, same,
+                    lambda e, text: [f"date:{e.date}", *_longest(text)] if e.date else [])
     merged = [one(g) for g in groups]
     return tuple(sorted(merged, key=lambda e: (e.date is None, e.date or "")))
 
@@ -236,11 +262,11 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
 def merge_questions(articles: list[Article]) -> tuple[Question, ...]:
     """Questions of every article, near-duplicates merged, each marked answered
     when a later article states a settled fact about the same thing."""
-    groups = _merge([q for a in articles for q in a.open_questions],
-                    lambda g, b: g[0].question == b.question or overlap(words(g[0].citation.text), words(b.citation.text)) >= SAME_TEXT,
-                    lambda q: [q.question, *_longest(q.citation.text)])
+    groups = _merge([q for a in articles for q in a.open_questions], lambda q: q.citations[0].text,
+                    lambda g, b, found: g.first.question == b.question or similar(g.words, found),
+                    lambda q, text: [q.question, *(w for w in _longest(text) if w != q.question)])
     answers = _Answers(articles)
-    return tuple(answers.settle(replace(g[0], citations=_all_citations(g))) for g in groups)
+    return tuple(answers.settle(_cited_by_all(g)) for g in groups)
 
 
 class _Answers:
@@ -249,14 +275,15 @@ class _Answers:
 
     def __init__(self, articles: list[Article]):
         self.order = {a.source: i for i, a in enumerate(articles)}
-        self.sentences: list[tuple[int, Citation, frozenset[str]]] = []
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        for number, article in enumerate(articles):
+        self.sentences: list[Citation] = []
+        self.first_after: list[int] = []  # article number -> position of the first sentence of a later article
+        self.postings: dict[str, list[int]] = defaultdict(list)  # word -> positions, ascending
+        for article in articles:
             for statement in article.settled:
-                found = words(statement.text)
-                for word in found:
+                for word in words(statement.text):
                     self.postings[word].append(len(self.sentences))
-                self.sentences.append((number, statement, found))
+                self.sentences.append(statement)
+            self.first_after.append(len(self.sentences))
 
     def settle(self, question: Question) -> Question:
         """An editor's question stays open until the editor says otherwise; one
@@ -266,18 +293,18 @@ class _Answers:
             return question
         asked = words(question.citation.text)
         after = self.order.get(question.citation.source, -1)
-        shared: dict[int, int] = defaultdict(int)
+        start = self.first_after[after] if after >= 0 else 0
+        shared: Counter[int] = Counter()
         for word in asked:
             postings = self.postings.get(word, ())
             if len(postings) > COMMON_WORD:
                 continue  # a word in hundreds of settled sentences tells nothing about an answer
-            for position in postings:
-                if self.sentences[position][0] > after:
-                    shared[position] += 1
+            # Sentences are numbered in article order: the later articles' are a tail of each list.
+            shared.update(postings[bisect_left(postings, start):])
         enough = [p for p, count in shared.items() if count >= 3 and count / len(asked) >= ANSWERS]
         if not enough:
             return question
-        return replace(question, answered_by=self.sentences[min(enough)][1])
+        return replace(question, answered_by=self.sentences[min(enough)])
 
 
 # --- names --------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 import jinja2
 import yaml
@@ -36,11 +36,17 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;
 _BACKSLASHED = set("\\`*_{}[]()#+!")
 _SPECIAL = re.compile(r"[&<>|~^=$@%\\`*_{}\[\]()#+!]|:(?=\S)")
 _LEADING = re.compile(r"^(\s*)(?:(?P<mark>[-.])|(?P<number>\d+)\.(?=\s|$))")
+_HTTP_URL = re.compile(r"https?://[^\s<>\"`\\]+", re.IGNORECASE)
 
 
 def md_escape(value: Any) -> str:
     """One line of literal text, safe anywhere in a Markdown line."""
-    text = " ".join(str(value).split())
+    return _escaped(value if type(value) is str else str(value))
+
+
+@lru_cache(maxsize=65536)  # a title or a sentence is shown on several pages
+def _escaped(value: str) -> str:
+    text = " ".join(value.split())
     text = _SPECIAL.sub(lambda m: "\\" + m[0] if m[0] in _BACKSLASHED else _ENTITIES[m[0][0]], text)
     return _LEADING.sub(_escape_leading, text)
 
@@ -53,6 +59,8 @@ def _escape_leading(match: re.Match) -> str:
 
 
 def _finalize(value: Any) -> Any:
+    if type(value) is str:  # most values: text from a source
+        return _escaped(value)
     if isinstance(value, Markup) or value is None or isinstance(value, (int, float)):
         return "" if value is None else value
     return md_escape(value)
@@ -60,7 +68,7 @@ def _finalize(value: Any) -> Any:
 
 def link(text: str, url: str) -> Markup:
     """A Markdown link, only for http(s) URLs; other text stays plain."""
-    if not re.fullmatch(r"https?://[^\s<>\"`\\]+", url or "", re.IGNORECASE):
+    if not _HTTP_URL.fullmatch(url or ""):
         return Markup(md_escape(text))
     return Markup(f"[{md_escape(text)}](<{url}>)")
 
@@ -76,8 +84,34 @@ def front_matter(data: dict[str, Any]) -> Markup:
     unescaped, so text is HTML-escaped here (browsers show the entities as
     the characters the source had)."""
     safe = {key: value if isinstance(value, dict) else _html_text(value) for key, value in data.items()}
-    dumped = yaml.safe_dump(safe, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+    dumped = _title_only(safe) or yaml.safe_dump(safe, allow_unicode=True, sort_keys=False,
+                                                 default_flow_style=False, width=1000)
     return Markup(f"---\n{dumped}---\n")
+
+
+# A title of these characters, single spaces between words, is one line of YAML
+# (no break below PyYAML's width), plain or in single quotes.
+_SHORT_TITLE = re.compile(r"[A-Za-z0-9,.&#;():/-]+(?: [A-Za-z0-9,.&#;():/-]+)*")
+_YAML_WORDS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL".split())
+_UNSEARCHED = {"exclude": True}
+
+
+def _title_only(data: dict[str, Any]) -> str | None:
+    """The YAML of most pages' front matter, a short title (maybe kept out of
+    the search index), exactly as yaml.safe_dump writes it; None for any
+    other. PyYAML's emitter took a fifth of the render stage."""
+    title, search = data.get("title"), data.get("search", _UNSEARCHED)
+    if not (list(data) in (["title"], ["title", "search"]) and isinstance(title, str) and len(title) <= 200
+            and _SHORT_TITLE.fullmatch(title) and type(search) is dict and search == _UNSEARCHED
+            and search["exclude"] is True):
+        return None
+    if ": " in title or title.endswith(":") or " #" in title:
+        written = f"'{title}'"  # YAML would read a key or a comment: quoted
+    elif title[0].isalpha() and title not in _YAML_WORDS:
+        written = title  # YAML reads it back as this text, not a boolean or null
+    else:
+        return None  # a number, a date, a leading indicator: left to PyYAML
+    return f"title: {written}\n" + ("search:\n  exclude: true\n" if "search" in data else "")
 
 
 def _html_text(value: Any) -> Any:
@@ -168,7 +202,12 @@ class SiteMap:
 
     def relative(self, source: str, target: str) -> str:
         """A link from page ``source`` to page ``target``, both under the output folder."""
-        return posixpath.relpath(target, posixpath.dirname(source) or ".")
+        return _relative(posixpath.dirname(source) or ".", target)
+
+
+@lru_cache(maxsize=65536)  # the pages of one folder link to the same few pages
+def _relative(folder: str, target: str) -> str:
+    return posixpath.relpath(target, folder)
 
 
 def _brief_key(brief: Brief) -> str:
@@ -251,8 +290,20 @@ def _paged(env: jinja2.Environment, name: str, title: str, rows: list[tuple[Any,
         meta = {"title": part, **({"search": {"exclude": True}} if base or index + 1 < len(paths) else {})}
         pages.append(Page(path, _render(env, f"{name}.md.j2", meta=meta, title=part, rows=chunk[::-1] if newest_on_top else chunk,
                                         href=lambda b, p=path: links.relative(p, links.brief(b)),
-                                        older=older, newer=newer)))
+                                        brief_link=_brief_links(links, path), older=older, newer=newer)))
     return pages
+
+
+def _brief_links(links: SiteMap, page: str) -> Callable[[Brief], Markup]:
+    """Links from ``page`` to briefs, each made once: the rows of a long list link to a few briefs."""
+    made: dict[str, Markup] = {}
+
+    def brief_link(brief: Brief) -> Markup:
+        key = _brief_key(brief)
+        if key not in made:
+            made[key] = page_link(brief.title, links.relative(page, links.briefs[key]))
+        return made[key]
+    return brief_link
 
 
 def _chunks(rows: list[T]) -> list[list[T]]:
