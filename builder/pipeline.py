@@ -10,6 +10,7 @@ articles.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
 import os
@@ -55,7 +56,10 @@ def build(settings: Settings, strict: bool = False, workers: int | None = None) 
     the build before anything is written. ``workers`` processes extract the
     articles the cache does not hold (default: one per core)."""
     with write.locked(settings.site_dir):
-        return _build(settings, strict, workers or os.cpu_count() or 1)
+        try:
+            return _build(settings, strict, workers or os.cpu_count() or 1)
+        finally:
+            gc.unfreeze()
 
 
 @dataclass(slots=True)
@@ -83,6 +87,7 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
         return _unchanged(last, problems, strict, len(paths))
     known = _Articles(settings.site_dir / cache.FOLDER, dict(zip(keys, paths)), settings, registry)
     listings, extracted = known.listings(keys, problems, workers, clock)
+    gc.freeze()  # the articles live to the end of the build: the collector need not scan them again and again
     started = time.perf_counter()
     plans, assembly_problems = assemble.groups(listings, settings.group)
     problems += assembly_problems

@@ -70,7 +70,8 @@ def link(text: str, url: str) -> Markup:
     """A Markdown link, only for http(s) URLs; other text stays plain."""
     if not _HTTP_URL.fullmatch(url or ""):
         return Markup(md_escape(text))
-    return Markup(f"[{md_escape(text)}](<{url}>)")
+    # Markdown keeps an entity in a URL as one, and a browser would decode it: "&LT;" would become "<".
+    return Markup(f"[{md_escape(text)}](<{url.replace('&', '&amp;')}>)")
 
 
 def page_link(text: str, path: str) -> Markup:

@@ -14,6 +14,7 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from hypothesis import given, settings, strategies as st
 from bs4 import BeautifulSoup
 from mkdocs.utils.meta import get_data
 
@@ -134,7 +135,7 @@ def test_escaped_value_is_one_line():
 
 @pytest.mark.parametrize("url", [
     "https://example.org/news/a", "http://example.org/", "HTTPS://EXAMPLE.ORG/X",
-    "https://example.org/a_(b)?c=1&d=2#e",
+    "https://example.org/a_(b)?c=1&d=2#e", "https://example.org/&LT;", "https://example.org/&#60;x?q=&amp;",
 ])
 def test_link_links_http_and_https_addresses(url):
     anchors = to_html(link("The article", url)).find_all("a")
@@ -340,3 +341,15 @@ The pass road was built in 1962 to link the two valleys across the mountains.
     assert "(and 4 more sources) |" in row
     notes = re.findall(r"^\[\^\d+\]:", page, re.MULTILINE)
     assert len(notes) == len(set(re.findall(r"\[\^(\d+)\](?!:)", page)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="AZaz09,.&#;():/- '\"!?", min_size=1, max_size=12), min_size=1, max_size=8))
+def test_a_page_title_is_written_as_pyyaml_writes_it(words):
+    title = " ".join(words)
+    for data in ({"title": title}, {"title": title, "search": {"exclude": True}}):
+        written = render.front_matter(data)
+        expected = yaml.safe_dump({k: render._html_text(v) for k, v in data.items()}, allow_unicode=True,
+                                  sort_keys=False, default_flow_style=False, width=1000)
+        assert written == f"---\n{expected}---\n"
+        assert yaml.safe_load(written[len("---\n"):-len("---\n")])["title"] == html.escape(" ".join(title.split()), quote=True)
