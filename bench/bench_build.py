@@ -20,7 +20,8 @@ For each size N this script
    targets of the scale issue.
 
 Every build runs in a child process (this script with ``--child``) so that
-wall time includes start-up and peak memory is that of the build alone.
+wall time includes start-up and exit, as the `briefs` command makes them, and
+peak memory is that of the build alone.
 Peak memory is the larger of (a) the summed proportional set size (PSS, or
 RSS where PSS is unavailable) of the child and all its descendants (the
 extraction workers), sampled every 50 ms from /proc, and (b) the largest
@@ -1203,7 +1204,10 @@ def _child_main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int)
     args = parser.parse_args(argv)
     if args.what == "build":
-        return _child_build(args.site.resolve(), args.workers, args.out)
+        code = _child_build(args.site.resolve(), args.workers, args.out)
+        from builder.cli import leave
+
+        leave(code)  # exit as the `briefs` command does
     return _child_mkdocs(args.site.resolve(), args.out)
 
 

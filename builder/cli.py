@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import shutil
 import sys
 from importlib import resources
@@ -54,6 +55,25 @@ class _Group(click.Group):
                 raise
             log.error("briefs: internal error: %s: %s (run with -v for the traceback)", type(error).__name__, error)
             sys.exit(1)
+
+
+def entry() -> None:
+    """The `briefs` command (click's ``main``, then ``leave``)."""
+    try:
+        main()  # standalone: it always ends in SystemExit
+    except SystemExit as done:
+        if isinstance(done.code, str):
+            print(done.code, file=sys.stderr)
+        leave(done.code if isinstance(done.code, int) else int(done.code is not None))
+
+
+def leave(code: int) -> None:
+    """Exit at once, leaving the build's objects to the operating system:
+    freeing them one by one took a third of a second after a 1,000-article build."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -302,3 +302,26 @@ def test_new_into_a_folder_that_is_not_empty_is_a_usage_error_and_touches_nothin
     assert result.exit_code == 2
     assert "not empty" in result.output
     assert snapshot(folder) == {"notes.txt": b"keep me\n"}
+
+
+def test_the_installed_command_exits_with_the_build_s_code_and_says_why(ferry_site, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    briefs = Path(sys.executable).parent / "briefs"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+    built = subprocess.run([briefs, "build", "--site", ferry_site], capture_output=True, text=True, env=env)
+    assert built.returncode == 0, built.stderr
+    assert re.search(r"^briefs: \d+ briefs from \d+ sources", built.stderr, re.MULTILINE), built.stderr
+    assert brief_pages(ferry_site / "docs" / "briefs")
+
+    missing = subprocess.run([briefs, "build", "--site", tmp_path / "nowhere"], capture_output=True, text=True, env=env)
+    assert missing.returncode == 2
+    assert "mkdocs.yml: no such file" in missing.stderr
+
+    write(ferry_site / "sources" / "2025-01-01-empty.md", "---\ntitle: [unclosed\n---\nText.\n")
+    strict = subprocess.run([briefs, "build", "--strict", "--site", ferry_site], capture_output=True, text=True, env=env)
+    assert strict.returncode == 1
+    assert "2025-01-01-empty.md" in strict.stderr and "build failed" in strict.stderr
