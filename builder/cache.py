@@ -16,10 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import logging
-import multiprocessing
 import os
-import threading
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
@@ -27,8 +24,6 @@ from typing import Any, Callable
 
 from . import model
 from .model import Article, Problem
-
-log = logging.getLogger(__name__)
 
 FOLDER = ".briefs-cache"
 _TYPES = {cls.__name__: cls for cls in (model.Article, model.Actor, model.Citation, model.Event, model.Question,
@@ -122,28 +117,7 @@ def store_brief(folder: Path, entry: str, brief: model.Brief) -> None:
     _write(folder, f"{entry}.json", brief)
 
 
-def store_briefs(folder: Path, briefs: dict[str, model.Brief]) -> Callable[[], None]:
-    """Write brief entries in a forked process while the build renders its
-    pages, and return the wait for it. The child shares the parent's memory,
-    so nothing is copied to it. Where fork is unsafe (no fork, or other threads
-    running, as under `mkdocs serve`) they are written now."""
-    if not briefs:
-        return lambda: None
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        _store_all(folder, briefs)
-        return lambda: None
-    writer = multiprocessing.get_context("fork").Process(target=_store_all, args=(folder, briefs), name="briefs-cache")
-    writer.start()
-
-    def wait() -> None:
-        writer.join()
-        if writer.exitcode:
-            log.warning("briefs: the cache of merged briefs was not written (exit %s); the next build merges them again",
-                        writer.exitcode)
-    return wait
-
-
-def _store_all(folder: Path, briefs: dict[str, model.Brief]) -> None:
+def store_briefs(folder: Path, briefs: dict[str, model.Brief]) -> None:
     for entry, brief in briefs.items():
         store_brief(folder, entry, brief)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import assemble, cache, changes, extract, ingest, normalize, render, write
+from . import assemble, cache, changes, extract, forked, ingest, normalize, render, write
 from .config import Settings
 from .extract.gazetteer import RegistryEntry, load_registry
 from .model import Article, Brief, BuildReport, Problem, SourceError
@@ -93,16 +93,20 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     problems += assembly_problems
     briefs = tuple(known.brief(plan) for plan in plans)
     known.forget_the_rest()
-    saving = cache.store_briefs(known.folder, known.merged)
+    # Kept by a forked child while the pages render: no copy of the briefs is made.
+    saving = forked.in_background(lambda: cache.store_briefs(known.folder, known.merged))
     started = clock.add("assemble", started)
-    _stop_if_strict(problems, strict)
-    briefs, state = changes.compare(briefs, changes.load(settings.site_dir))
-    started = clock.add("changes", started)
-    pages = render.site(briefs, settings)
-    started = clock.add("render", started)
-    outcome = write.publish(pages, settings.output_path)
-    changes.save(settings.site_dir, state)
-    saving()
+    try:
+        _stop_if_strict(problems, strict)
+        briefs, state = changes.compare(briefs, changes.load(settings.site_dir))
+        started = clock.add("changes", started)
+        pages = render.site(briefs, settings)
+        started = clock.add("render", started)
+        outcome = write.publish(pages, settings.output_path)
+        changes.save(settings.site_dir, state)
+    finally:
+        if not saving():
+            log.warning("briefs: the merged briefs were not kept in the cache; the next build merges them again")
     clock.add("write", started)
     report = BuildReport(len(paths), len(listings), extracted, len(briefs), outcome.written, outcome.unchanged,
                          outcome.removed, tuple(problems), tuple(clock.seconds.items()))
