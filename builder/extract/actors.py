@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..model import Actor, Citation, Sentence
 from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PLACE_WORDS, TITLES,
@@ -23,7 +24,8 @@ from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PL
                         SEATS, RegistryEntry, capitals, state_codes, states, strip_possessive)
 
 _PARTICLE = r"(?:al|el|ad|as|an|ar|at|az|ash|bin|ibn|abu|de|di|da|van|von|le|la|du)"
-_TOKEN = rf"(?:(?:{_PARTICLE}-)?[A-Z][\w’'.&-]*|[a-z]+[A-Z][\w’'.&-]*)"  # the second: "iPhone", "eBay"
+# The second: "iPhone", "eBay"; "[a-z]++" never gives letters back, as a capital cannot follow fewer of them.
+_TOKEN = rf"(?:(?:{_PARTICLE}-)?[A-Z][\w’'.&-]*|[a-z]++[A-Z][\w’'.&-]*)"
 _JOIN = r"(?:of|for|de|du|del|der|la|le|van|von|bin|ibn|al|el|and|the|da|di|dos|&)"
 CANDIDATE = re.compile(rf"(?<![\w’'-]){_TOKEN}(?:\s+(?:{_JOIN}\s+)*{_TOKEN})*")
 CONNECTORS = frozenset("of for de du del der la le van von bin ibn al el and the da di dos &".split())
@@ -95,7 +97,7 @@ VOCATIVE_AFTER = re.compile(r"\s*(?:[.!?]|$)")
 COUNTED = re.compile(r"(?:\b\d[\d,.]*|\b[A-Z][\w-]*\s+[A-Z]*\d[\w-]*)\s+(?:[a-z-]+\s+)?$")  # "20 Dreamliners", "Boeing 787 Dreamliners"
 
 
-APART = "\x00"  # joins sentences to scan them at once: LOWER_WORD and INNER_CAPITAL match neither it nor across it
+APART = "\x00"  # joins sentences to scan them at once: LOWER_WORD, INNER_CAPITAL and PRODUCT match neither it nor across it
 
 
 @dataclass(slots=True)
@@ -137,7 +139,7 @@ def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[Regist
     text = APART.join(s.text for s in sentences)
     context = _Context(frozenset(LOWER_WORD.findall(text)), registry,
                        frozenset(map(name_key, set(INNER_CAPITAL.findall(text)))),
-                       _definitions(sentences), _products(sentences), _known_names(registry))
+                       _definitions(sentences), _products(text), _known_names(registry))
     mentions = [m for s in sentences for m in _mentions(s, context)]
     entities = [e for e in _fold(mentions, registry, context.defined) if not _only_a_setting(e) and not _only_a_label(e)]
     by_index = {s.index: s for s in sentences}
@@ -151,9 +153,9 @@ def _known_names(registry: tuple[RegistryEntry, ...]) -> frozenset[str]:
     return frozenset(states()).union(SEATS, capitals(), *((e.name, *e.aliases) for e in registry))
 
 
-def _products(sentences: tuple[Sentence, ...]) -> frozenset[str]:
+def _products(text: str) -> frozenset[str]:
     """Names written after a model number: "Dreamliner" of "Boeing 787 Dreamliner"."""
-    return frozenset(name for s in sentences if MODEL_NUMBER.search(s.text) for name in PRODUCT.findall(s.text))
+    return frozenset(PRODUCT.findall(text)) if MODEL_NUMBER.search(text) else frozenset()
 
 
 def _definitions(sentences: tuple[Sentence, ...]) -> dict[str, str]:
@@ -453,36 +455,65 @@ def _is_common(token: str, context: _Context, alone: bool) -> bool:
 
 def _typed(tokens: tuple[str, ...], title: tuple[str, ...], after: str, locative: bool, index: int,
            context: _Context) -> list[_Mention]:
-    name = " ".join(tokens)
-    lower = _lowered(tokens)
-    if _not_a_name(tokens, context):
+    words = _words(tokens)
+    name, lower = words.name, words.lower
+    if _not_a_name(words, context):
         return []
     for entry in context.registry:
         if name == entry.name or name in entry.aliases:
             return [_Mention(name, entry.kind, index, locative=locative)]
-    state = _state_reference(tokens, after, index, locative)
+    state = _state_reference(tokens, after, index, locative) if words.state_like else None
     if state is not None:
         return state
     if title and lower[0] in ("of", "at", "for"):
         return _typed(tokens[1:], [], after, False, index, context) if len(tokens) > 1 else []
     if title and _person_like(tokens):
         return [_Mention(name, "person", index, title=" ".join(title))]
-    if name in capitals() and not locative and SPEAKS.match(after):
-        return [_Mention(name, "state", index, state=capitals()[name], alias=name)]  # "Washington said"
-    us_state = name.rstrip(".") in US_STATE_ABBREVIATIONS or (name in US_STATES and locative)  # "Calif.", "in Texas"
-    if name in CONTINENTS or name in capitals() or lower[-1] in PLACE_WORDS or us_state or IN_US_STATE.match(after):
+    if words.capital and not locative and SPEAKS.match(after):
+        return [_Mention(name, "state", index, state=words.capital, alias=name)]  # "Washington said"
+    if words.place or (words.us_state and locative) or IN_US_STATE.match(after):  # "in Texas"
         return [_Mention(name, "place", index, locative=True)]  # "Santa Clara, Calif.": a city
     if name in context.products or name.rstrip("s") in context.products:
         return []
-    if lower[-1] in EVENT_WORDS or context.defined.get(name, "").lower().endswith(EVENT_ENDINGS):
+    if words.event or context.defined.get(name, "").lower().endswith(EVENT_ENDINGS):
         return []
-    follower = FOLLOWER.match(after) if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) else None
+    follower = FOLLOWER.match(after) if words.adjective else None
     if follower and follower[1] not in FUNCTION_WORDS:  # "Kurdish fighters"; not "the Taliban and ..."
         return [_Mention(f"{name} {follower[1]}", "armed group", index)] if follower[1] in ARMED_WORDS else []
-    kind = "organization" if lower[0] in ORG_OPENERS and len(tokens) > 1 else _kind(tokens)
-    if kind == "person" and tokens[0][1:].islower() and tokens[0] in states() and tokens[0] in states()[tokens[0]].demonyms:
+    if words.demonym:
         return []  # "the Lebanese Shiite movement": a description, not a person
-    return [_Mention(name, kind, index, locative=locative)]
+    return [_Mention(name, words.kind, index, locative=locative)]
+
+
+class _Words(NamedTuple):
+    """What the words of a name say of it in any article."""
+
+    name: str
+    lower: tuple[str, ...]   # see _lowered
+    never: bool              # never a name (see _never_a_name)
+    word: str                # a one-word name without a contraction ("Officials'" -> "Officials")
+    state_like: bool         # may name a state or a seat (see _state_reference)
+    capital: str             # the state whose capital it names
+    place: bool              # a continent, a capital, a US state's abbreviation or a name ending "Heights"
+    us_state: bool           # a US state, a place if written after "in"
+    event: bool              # "Paris Air Show"
+    adjective: bool          # one word that may be an adjective ("Kurdish")
+    kind: str
+    demonym: bool            # a demonym shaped like a person's name ("Lebanese Shiite")
+
+
+@lru_cache(maxsize=8192)
+def _words(tokens: tuple[str, ...]) -> _Words:
+    name = " ".join(tokens)
+    lower = _lowered(tokens)
+    kind = "organization" if lower[0] in ORG_OPENERS and len(tokens) > 1 else _kind(tokens)
+    first = tokens[0]
+    return _Words(
+        name, lower, _never_a_name(tokens), _uncontracted(first) if len(tokens) == 1 else "",
+        name in SEATS or name in states() or first in _first_words(), capitals().get(name, ""),
+        name in CONTINENTS or name in capitals() or lower[-1] in PLACE_WORDS or name.rstrip(".") in US_STATE_ABBREVIATIONS,
+        name in US_STATES, lower[-1] in EVENT_WORDS, len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) is not None,
+        kind, kind == "person" and first[1:].islower() and first in states() and first in states()[first].demonyms)
 
 
 # First words of organisations' names, never of a person's: "Federal Reserve", "National Guard".
@@ -498,13 +529,11 @@ SPEAKS = re.compile(r"\s+(?:has|have|had|is|was|will|would|says|said|warned|urge
 PARTY_STATE = re.compile(r"[RDI]-[A-Z][a-z]*\.?$")  # "Sen. John McCain, R-Ariz."
 
 
-def _not_a_name(tokens: tuple[str, ...], context: _Context) -> bool:
-    if _never_a_name(tokens):
+def _not_a_name(words: _Words, context: _Context) -> bool:
+    if words.never:
         return True
-    if len(tokens) == 1:  # a word the article also writes in lower case
-        word = _uncontracted(tokens[0])
-        return word.lower() in context.lowercase and word not in context.known
-    return False
+    word = words.word  # a word the article also writes in lower case
+    return bool(word) and word.lower() in context.lowercase and word not in context.known
 
 
 @lru_cache(maxsize=8192)
@@ -777,7 +806,7 @@ class _Index:
             letters = surface.replace(".", "")
             tries = [("initials", letters), ("token", letters)]
             # "USAF": a state's code before the initials of "Air Force".
-            tries += [("initials", letters[len(code):]) for code in sorted(state_codes())
+            tries += [("initials", letters[len(code):]) for code in _sorted_state_codes()
                       if letters.startswith(code) and len(letters) - len(code) >= 2]
         elif " " in surface:
             tries = [("tail", surface)]
@@ -802,6 +831,11 @@ class _Index:
         fits = {id(e): e for short in sorted(shorter) for e in self.forms["initials"].get(short, {}).values()
                 if e.kind == "organization"}
         return next(iter(fits.values())) if len(fits) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _sorted_state_codes() -> tuple[str, ...]:
+    return tuple(sorted(state_codes()))
 
 
 def _dominant(found: list[_Entity]) -> _Entity | None:
