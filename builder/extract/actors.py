@@ -345,11 +345,12 @@ def _classify(tokens: tuple[str, ...], title: tuple[str, ...], before: str, afte
     if not tokens:
         return []
     locative = not title and LOCATIVE_BACKWARDS.match(before[::-1]) is not None
-    if NUMBER_AFTER.match(after) and len(tokens) > 1 and _kind(tokens) == "organization" and not title \
+    numbered = NUMBER_AFTER.match(after) is not None
+    if numbered and len(tokens) > 1 and _kind(tokens) == "organization" and not title \
             and tokens[-1].lower().strip(".") not in ORG_WORDS:
         tokens = tokens[:-1]  # "Rolls-Royce Trent 900": the maker, not the model
     mentions = _typed(tokens, title, after, locative, index, context)
-    if NUMBER_AFTER.match(after):
+    if numbered:
         for mention in mentions:
             mention.numbered = True
     return mentions
@@ -635,9 +636,8 @@ def _kind(tokens: tuple[str, ...]) -> str:
 def _fold(mentions: list[_Mention], registry: tuple[RegistryEntry, ...], defined: dict[str, str]) -> list[_Entity]:
     """One entity per actor: longer names first, so short forms fold into them."""
     index = _Index(defined)
-    ordered = sorted(range(len(mentions)), key=lambda i: (-len(mentions[i].surface.split()), i))
-    for i in ordered:
-        mention = mentions[i]
+    # A stable sort keeps the order of mentions of as many words. Names are single-spaced.
+    for mention in sorted(mentions, key=lambda m: -m.surface.count(" ")):
         if mention.kind == "place":
             continue
         entity = index.match(mention, registry)
@@ -740,8 +740,8 @@ class _Index:
         self.entities: list[_Entity] = []
         self.exact: dict[str, _Entity] = {}     # _key of a name
         self.core: dict[str, _Entity] = {}      # _core of a name, not of states
-        # form -> value -> the entities that have it, in order, once each (keyed by id: linear however many share it)
-        self.forms: dict[str, dict[str, dict[int, _Entity]]] = defaultdict(lambda: defaultdict(dict))
+        # (form, value) -> the entities that have it, in order, once each (keyed by id: linear however many share it)
+        self.forms: dict[tuple[str, str], dict[int, _Entity]] = defaultdict(dict)
 
     def add(self, entity: _Entity) -> None:
         self.entities.append(entity)
@@ -753,8 +753,8 @@ class _Index:
         if entity.kind == "state":
             return
         self.core.setdefault(_core(name), entity)
-        for form, value in _short_forms(name):
-            self.forms[form][value].setdefault(id(entity), entity)
+        for form in _short_forms(name):
+            self.forms[form].setdefault(id(entity), entity)
 
     def match(self, mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Entity | None:
         surface = mention.surface
@@ -813,7 +813,7 @@ class _Index:
         else:
             tries = [("surname", name_key(surface)), ("first", surface), ("head", surface)]
         for form, value in tries:
-            found = [e for e in self.forms[form].get(value, {}).values() if e.kind != "state"]
+            found = [e for e in self.forms.get((form, value), {}).values() if e.kind != "state"]
             if form == "surname":
                 found = [e for e in found if e.kind == "person"]
             if form == "tail":
@@ -828,7 +828,7 @@ class _Index:
         """"SIA" for "Singapore Airlines": the initials in order, one letter more."""
         letters = surface.replace(".", "")
         shorter = {letters[:i] + letters[i + 1:] for i in range(1, len(letters))} if len(letters) >= 3 else set()
-        fits = {id(e): e for short in sorted(shorter) for e in self.forms["initials"].get(short, {}).values()
+        fits = {id(e): e for short in sorted(shorter) for e in self.forms.get(("initials", short), {}).values()
                 if e.kind == "organization"}
         return next(iter(fits.values())) if len(fits) == 1 else None
 
@@ -906,7 +906,10 @@ def _role(entity: _Entity, sentences: dict[int, Sentence], indices: list[int]) -
         return max(titles, key=len)
     names = sorted(entity.names, key=len, reverse=True)
     texts = [sentences[index].text for index in indices]
-    named = [(text, at, at + len(name)) for text in texts for name in names if (at := _word_at(text, name)) >= 0]
+    # An apposition needs a comma after the name, a predicate a name that opens the sentence or follows its
+    # only comma: in a sentence without one, only a name that opens it counts.
+    named = [(text, at, at + len(name)) for text in texts for name in names
+             if (at := _word_at(text, name) if "," in text else _opening(text, name)) >= 0]
     for text, _, end in named:
         apposition = APPOSITION.match(text, end)
         if apposition:
@@ -918,6 +921,12 @@ def _role(entity: _Entity, sentences: dict[int, Sentence], indices: list[int]) -
             if predicate:
                 return predicate[1].rstrip(",")
     return ""
+
+
+def _opening(text: str, name: str) -> int:
+    """0 if ``text`` opens with ``name`` as whole words, else -1."""
+    end = len(name)
+    return 0 if text.startswith(name) and (end == len(text) or not text[end].isalnum()) else -1
 
 
 def _word_at(text: str, name: str) -> int:
