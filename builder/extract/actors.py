@@ -191,16 +191,13 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
             continue
         at = match.start()
         initial = _starts_clause(text[max(0, at - 8):at], at)
-        for index, (part, title, possible) in enumerate(parts):
-            if not possible:
-                continue
-            start = text.find(part[0], at)
-            # A demonym before a titled name gives its state an alias ("Israeli Prime Minister").
-            end = text.find(part[-1], start) + len(part[-1])
-            after = " " + " ".join(parts[index + 1][1]) if index + 1 < len(parts) and parts[index + 1][1] else text[end:]
+        for part in parts:
+            start = at + part.start
+            after = part.titled_after or text[at + part.end:]
             before = text[max(0, start - BEFORE):start]
             vocative = _vocative(before, after) and _quoted(text, start)
-            mention = _classify(part, title, before, after, initial and index == 0, sentence.index, context, vocative)
+            mention = _classify(part.tokens, part.title, before, after, initial and part.first, sentence.index, context,
+                                vocative)
             found.extend(mention)
     return found
 
@@ -218,16 +215,36 @@ def _starts_clause(before: str, start: int) -> bool:
     return start == 0 or not before.strip() and len(before) == start or OPENERS.search(before) is not None
 
 
+class _Part(NamedTuple):
+    """A name in a run of capitalised words, and where it is in the run."""
+
+    tokens: tuple[str, ...]
+    title: tuple[str, ...]
+    first: bool         # the run's first name
+    start: int          # offsets in the run: of the name's first word, after its last word
+    end: int
+    titled_after: str   # the next name's title, which stands for the text after this name; or ""
+
+
 @lru_cache(maxsize=8192)
-def _names_in(run: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]:
-    """The names in a run of capitalised words with their titles (see _parts),
-    each marked whether it may be a name at all; cached, as the same runs
-    recur across an article and across articles."""
+def _names_in(run: str) -> tuple[_Part, ...]:
+    """The names in a run of capitalised words with their titles (see
+    _parts), those that may be a name at all; cached, as the same runs recur
+    across an article and across articles."""
     tokens = run.split()
     if len(tokens) == 1 and tokens[0].lower() in FUNCTION_WORDS and not tokens[0].isupper():
         return ()  # "The", "In", "But": most candidates, never a name
-    parts = tuple((tuple(part), tuple(title), _may_be_a_name(tuple(part))) for part, title in _parts(tokens))
-    return parts if any(possible for _, _, possible in parts) else ()
+    cut = [(tuple(part), tuple(title)) for part, title in _parts(tokens)]
+    found = []
+    for index, (part, title) in enumerate(cut):
+        if not _may_be_a_name(part):
+            continue
+        start = run.find(part[0])
+        end = run.find(part[-1], start) + len(part[-1])
+        # A demonym before a titled name gives its state an alias ("Israeli Prime Minister").
+        following = cut[index + 1][1] if index + 1 < len(cut) else ()
+        found.append(_Part(part, title, index == 0, start, end, " " + " ".join(following) if following else ""))
+    return tuple(found)
 
 
 def _may_be_a_name(part: tuple[str, ...]) -> bool:
