@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..model import Actor, Citation, Sentence
 from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PLACE_WORDS, TITLES,
@@ -23,7 +24,8 @@ from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PL
                         SEATS, RegistryEntry, capitals, state_codes, states, strip_possessive)
 
 _PARTICLE = r"(?:al|el|ad|as|an|ar|at|az|ash|bin|ibn|abu|de|di|da|van|von|le|la|du)"
-_TOKEN = rf"(?:(?:{_PARTICLE}-)?[A-Z][\w’'.&-]*|[a-z]+[A-Z][\w’'.&-]*)"  # the second: "iPhone", "eBay"
+# The second: "iPhone", "eBay"; "[a-z]++" never gives letters back, as a capital cannot follow fewer of them.
+_TOKEN = rf"(?:(?:{_PARTICLE}-)?[A-Z][\w’'.&-]*|[a-z]++[A-Z][\w’'.&-]*)"
 _JOIN = r"(?:of|for|de|du|del|der|la|le|van|von|bin|ibn|al|el|and|the|da|di|dos|&)"
 CANDIDATE = re.compile(rf"(?<![\w’'-]){_TOKEN}(?:\s+(?:{_JOIN}\s+)*{_TOKEN})*")
 CONNECTORS = frozenset("of for de du del der la le van von bin ibn al el and the da di dos &".split())
@@ -95,7 +97,7 @@ VOCATIVE_AFTER = re.compile(r"\s*(?:[.!?]|$)")
 COUNTED = re.compile(r"(?:\b\d[\d,.]*|\b[A-Z][\w-]*\s+[A-Z]*\d[\w-]*)\s+(?:[a-z-]+\s+)?$")  # "20 Dreamliners", "Boeing 787 Dreamliners"
 
 
-APART = "\x00"  # joins sentences to scan them at once: LOWER_WORD and INNER_CAPITAL match neither it nor across it
+APART = "\x00"  # joins sentences to scan them at once: LOWER_WORD, INNER_CAPITAL and PRODUCT match neither it nor across it
 
 
 @dataclass(slots=True)
@@ -137,7 +139,7 @@ def extract(sentences: tuple[Sentence, ...], source: str, registry: tuple[Regist
     text = APART.join(s.text for s in sentences)
     context = _Context(frozenset(LOWER_WORD.findall(text)), registry,
                        frozenset(map(name_key, set(INNER_CAPITAL.findall(text)))),
-                       _definitions(sentences), _products(sentences), _known_names(registry))
+                       _definitions(sentences), _products(text), _known_names(registry))
     mentions = [m for s in sentences for m in _mentions(s, context)]
     entities = [e for e in _fold(mentions, registry, context.defined) if not _only_a_setting(e) and not _only_a_label(e)]
     by_index = {s.index: s for s in sentences}
@@ -151,9 +153,9 @@ def _known_names(registry: tuple[RegistryEntry, ...]) -> frozenset[str]:
     return frozenset(states()).union(SEATS, capitals(), *((e.name, *e.aliases) for e in registry))
 
 
-def _products(sentences: tuple[Sentence, ...]) -> frozenset[str]:
+def _products(text: str) -> frozenset[str]:
     """Names written after a model number: "Dreamliner" of "Boeing 787 Dreamliner"."""
-    return frozenset(name for s in sentences if MODEL_NUMBER.search(s.text) for name in PRODUCT.findall(s.text))
+    return frozenset(PRODUCT.findall(text)) if MODEL_NUMBER.search(text) else frozenset()
 
 
 def _definitions(sentences: tuple[Sentence, ...]) -> dict[str, str]:
@@ -189,16 +191,13 @@ def _mentions(sentence: Sentence, context: _Context) -> list[_Mention]:
             continue
         at = match.start()
         initial = _starts_clause(text[max(0, at - 8):at], at)
-        for index, (part, title, possible) in enumerate(parts):
-            if not possible:
-                continue
-            start = text.find(part[0], at)
-            # A demonym before a titled name gives its state an alias ("Israeli Prime Minister").
-            end = text.find(part[-1], start) + len(part[-1])
-            after = " " + " ".join(parts[index + 1][1]) if index + 1 < len(parts) and parts[index + 1][1] else text[end:]
+        for part in parts:
+            start = at + part.start
+            after = part.titled_after or text[at + part.end:]
             before = text[max(0, start - BEFORE):start]
             vocative = _vocative(before, after) and _quoted(text, start)
-            mention = _classify(part, title, before, after, initial and index == 0, sentence.index, context, vocative)
+            mention = _classify(part.tokens, part.title, before, after, initial and part.first, sentence.index, context,
+                                vocative)
             found.extend(mention)
     return found
 
@@ -216,16 +215,36 @@ def _starts_clause(before: str, start: int) -> bool:
     return start == 0 or not before.strip() and len(before) == start or OPENERS.search(before) is not None
 
 
+class _Part(NamedTuple):
+    """A name in a run of capitalised words, and where it is in the run."""
+
+    tokens: tuple[str, ...]
+    title: tuple[str, ...]
+    first: bool         # the run's first name
+    start: int          # offsets in the run: of the name's first word, after its last word
+    end: int
+    titled_after: str   # the next name's title, which stands for the text after this name; or ""
+
+
 @lru_cache(maxsize=8192)
-def _names_in(run: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]:
-    """The names in a run of capitalised words with their titles (see _parts),
-    each marked whether it may be a name at all; cached, as the same runs
-    recur across an article and across articles."""
+def _names_in(run: str) -> tuple[_Part, ...]:
+    """The names in a run of capitalised words with their titles (see
+    _parts), those that may be a name at all; cached, as the same runs recur
+    across an article and across articles."""
     tokens = run.split()
     if len(tokens) == 1 and tokens[0].lower() in FUNCTION_WORDS and not tokens[0].isupper():
         return ()  # "The", "In", "But": most candidates, never a name
-    parts = tuple((tuple(part), tuple(title), _may_be_a_name(tuple(part))) for part, title in _parts(tokens))
-    return parts if any(possible for _, _, possible in parts) else ()
+    cut = [(tuple(part), tuple(title)) for part, title in _parts(tokens)]
+    found = []
+    for index, (part, title) in enumerate(cut):
+        if not _may_be_a_name(part):
+            continue
+        start = run.find(part[0])
+        end = run.find(part[-1], start) + len(part[-1])
+        # A demonym before a titled name gives its state an alias ("Israeli Prime Minister").
+        following = cut[index + 1][1] if index + 1 < len(cut) else ()
+        found.append(_Part(part, title, index == 0, start, end, " " + " ".join(following) if following else ""))
+    return tuple(found)
 
 
 def _may_be_a_name(part: tuple[str, ...]) -> bool:
@@ -343,11 +362,12 @@ def _classify(tokens: tuple[str, ...], title: tuple[str, ...], before: str, afte
     if not tokens:
         return []
     locative = not title and LOCATIVE_BACKWARDS.match(before[::-1]) is not None
-    if NUMBER_AFTER.match(after) and len(tokens) > 1 and _kind(tokens) == "organization" and not title \
+    numbered = NUMBER_AFTER.match(after) is not None
+    if numbered and len(tokens) > 1 and _kind(tokens) == "organization" and not title \
             and tokens[-1].lower().strip(".") not in ORG_WORDS:
         tokens = tokens[:-1]  # "Rolls-Royce Trent 900": the maker, not the model
     mentions = _typed(tokens, title, after, locative, index, context)
-    if NUMBER_AFTER.match(after):
+    if numbered:
         for mention in mentions:
             mention.numbered = True
     return mentions
@@ -453,36 +473,65 @@ def _is_common(token: str, context: _Context, alone: bool) -> bool:
 
 def _typed(tokens: tuple[str, ...], title: tuple[str, ...], after: str, locative: bool, index: int,
            context: _Context) -> list[_Mention]:
-    name = " ".join(tokens)
-    lower = _lowered(tokens)
-    if _not_a_name(tokens, context):
+    words = _words(tokens)
+    name, lower = words.name, words.lower
+    if _not_a_name(words, context):
         return []
     for entry in context.registry:
         if name == entry.name or name in entry.aliases:
             return [_Mention(name, entry.kind, index, locative=locative)]
-    state = _state_reference(tokens, after, index, locative)
+    state = _state_reference(tokens, after, index, locative) if words.state_like else None
     if state is not None:
         return state
     if title and lower[0] in ("of", "at", "for"):
         return _typed(tokens[1:], [], after, False, index, context) if len(tokens) > 1 else []
     if title and _person_like(tokens):
         return [_Mention(name, "person", index, title=" ".join(title))]
-    if name in capitals() and not locative and SPEAKS.match(after):
-        return [_Mention(name, "state", index, state=capitals()[name], alias=name)]  # "Washington said"
-    us_state = name.rstrip(".") in US_STATE_ABBREVIATIONS or (name in US_STATES and locative)  # "Calif.", "in Texas"
-    if name in CONTINENTS or name in capitals() or lower[-1] in PLACE_WORDS or us_state or IN_US_STATE.match(after):
+    if words.capital and not locative and SPEAKS.match(after):
+        return [_Mention(name, "state", index, state=words.capital, alias=name)]  # "Washington said"
+    if words.place or (words.us_state and locative) or IN_US_STATE.match(after):  # "in Texas"
         return [_Mention(name, "place", index, locative=True)]  # "Santa Clara, Calif.": a city
     if name in context.products or name.rstrip("s") in context.products:
         return []
-    if lower[-1] in EVENT_WORDS or context.defined.get(name, "").lower().endswith(EVENT_ENDINGS):
+    if words.event or context.defined.get(name, "").lower().endswith(EVENT_ENDINGS):
         return []
-    follower = FOLLOWER.match(after) if len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) else None
+    follower = FOLLOWER.match(after) if words.adjective else None
     if follower and follower[1] not in FUNCTION_WORDS:  # "Kurdish fighters"; not "the Taliban and ..."
         return [_Mention(f"{name} {follower[1]}", "armed group", index)] if follower[1] in ARMED_WORDS else []
-    kind = "organization" if lower[0] in ORG_OPENERS and len(tokens) > 1 else _kind(tokens)
-    if kind == "person" and tokens[0][1:].islower() and tokens[0] in states() and tokens[0] in states()[tokens[0]].demonyms:
+    if words.demonym:
         return []  # "the Lebanese Shiite movement": a description, not a person
-    return [_Mention(name, kind, index, locative=locative)]
+    return [_Mention(name, words.kind, index, locative=locative)]
+
+
+class _Words(NamedTuple):
+    """What the words of a name say of it in any article."""
+
+    name: str
+    lower: tuple[str, ...]   # see _lowered
+    never: bool              # never a name (see _never_a_name)
+    word: str                # a one-word name without a contraction ("Officials'" -> "Officials")
+    state_like: bool         # may name a state or a seat (see _state_reference)
+    capital: str             # the state whose capital it names
+    place: bool              # a continent, a capital, a US state's abbreviation or a name ending "Heights"
+    us_state: bool           # a US state, a place if written after "in"
+    event: bool              # "Paris Air Show"
+    adjective: bool          # one word that may be an adjective ("Kurdish")
+    kind: str
+    demonym: bool            # a demonym shaped like a person's name ("Lebanese Shiite")
+
+
+@lru_cache(maxsize=8192)
+def _words(tokens: tuple[str, ...]) -> _Words:
+    name = " ".join(tokens)
+    lower = _lowered(tokens)
+    kind = "organization" if lower[0] in ORG_OPENERS and len(tokens) > 1 else _kind(tokens)
+    first = tokens[0]
+    return _Words(
+        name, lower, _never_a_name(tokens), _uncontracted(first) if len(tokens) == 1 else "",
+        name in SEATS or name in states() or first in _first_words(), capitals().get(name, ""),
+        name in CONTINENTS or name in capitals() or lower[-1] in PLACE_WORDS or name.rstrip(".") in US_STATE_ABBREVIATIONS,
+        name in US_STATES, lower[-1] in EVENT_WORDS, len(tokens) == 1 and ADJECTIVE_END.search(lower[0]) is not None,
+        kind, kind == "person" and first[1:].islower() and first in states() and first in states()[first].demonyms)
 
 
 # First words of organisations' names, never of a person's: "Federal Reserve", "National Guard".
@@ -498,13 +547,11 @@ SPEAKS = re.compile(r"\s+(?:has|have|had|is|was|will|would|says|said|warned|urge
 PARTY_STATE = re.compile(r"[RDI]-[A-Z][a-z]*\.?$")  # "Sen. John McCain, R-Ariz."
 
 
-def _not_a_name(tokens: tuple[str, ...], context: _Context) -> bool:
-    if _never_a_name(tokens):
+def _not_a_name(words: _Words, context: _Context) -> bool:
+    if words.never:
         return True
-    if len(tokens) == 1:  # a word the article also writes in lower case
-        word = _uncontracted(tokens[0])
-        return word.lower() in context.lowercase and word not in context.known
-    return False
+    word = words.word  # a word the article also writes in lower case
+    return bool(word) and word.lower() in context.lowercase and word not in context.known
 
 
 @lru_cache(maxsize=8192)
@@ -606,9 +653,8 @@ def _kind(tokens: tuple[str, ...]) -> str:
 def _fold(mentions: list[_Mention], registry: tuple[RegistryEntry, ...], defined: dict[str, str]) -> list[_Entity]:
     """One entity per actor: longer names first, so short forms fold into them."""
     index = _Index(defined)
-    ordered = sorted(range(len(mentions)), key=lambda i: (-len(mentions[i].surface.split()), i))
-    for i in ordered:
-        mention = mentions[i]
+    # A stable sort keeps the order of mentions of as many words. Names are single-spaced.
+    for mention in sorted(mentions, key=lambda m: -m.surface.count(" ")):
         if mention.kind == "place":
             continue
         entity = index.match(mention, registry)
@@ -711,8 +757,8 @@ class _Index:
         self.entities: list[_Entity] = []
         self.exact: dict[str, _Entity] = {}     # _key of a name
         self.core: dict[str, _Entity] = {}      # _core of a name, not of states
-        # form -> value -> the entities that have it, in order, once each (keyed by id: linear however many share it)
-        self.forms: dict[str, dict[str, dict[int, _Entity]]] = defaultdict(lambda: defaultdict(dict))
+        # (form, value) -> the entities that have it, in order, once each (keyed by id: linear however many share it)
+        self.forms: dict[tuple[str, str], dict[int, _Entity]] = defaultdict(dict)
 
     def add(self, entity: _Entity) -> None:
         self.entities.append(entity)
@@ -724,8 +770,8 @@ class _Index:
         if entity.kind == "state":
             return
         self.core.setdefault(_core(name), entity)
-        for form, value in _short_forms(name):
-            self.forms[form][value].setdefault(id(entity), entity)
+        for form in _short_forms(name):
+            self.forms[form].setdefault(id(entity), entity)
 
     def match(self, mention: _Mention, registry: tuple[RegistryEntry, ...]) -> _Entity | None:
         surface = mention.surface
@@ -777,14 +823,14 @@ class _Index:
             letters = surface.replace(".", "")
             tries = [("initials", letters), ("token", letters)]
             # "USAF": a state's code before the initials of "Air Force".
-            tries += [("initials", letters[len(code):]) for code in sorted(state_codes())
+            tries += [("initials", letters[len(code):]) for code in _sorted_state_codes()
                       if letters.startswith(code) and len(letters) - len(code) >= 2]
         elif " " in surface:
             tries = [("tail", surface)]
         else:
             tries = [("surname", name_key(surface)), ("first", surface), ("head", surface)]
         for form, value in tries:
-            found = [e for e in self.forms[form].get(value, {}).values() if e.kind != "state"]
+            found = [e for e in self.forms.get((form, value), {}).values() if e.kind != "state"]
             if form == "surname":
                 found = [e for e in found if e.kind == "person"]
             if form == "tail":
@@ -799,9 +845,14 @@ class _Index:
         """"SIA" for "Singapore Airlines": the initials in order, one letter more."""
         letters = surface.replace(".", "")
         shorter = {letters[:i] + letters[i + 1:] for i in range(1, len(letters))} if len(letters) >= 3 else set()
-        fits = {id(e): e for short in sorted(shorter) for e in self.forms["initials"].get(short, {}).values()
+        fits = {id(e): e for short in sorted(shorter) for e in self.forms.get(("initials", short), {}).values()
                 if e.kind == "organization"}
         return next(iter(fits.values())) if len(fits) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _sorted_state_codes() -> tuple[str, ...]:
+    return tuple(sorted(state_codes()))
 
 
 def _dominant(found: list[_Entity]) -> _Entity | None:
@@ -872,7 +923,10 @@ def _role(entity: _Entity, sentences: dict[int, Sentence], indices: list[int]) -
         return max(titles, key=len)
     names = sorted(entity.names, key=len, reverse=True)
     texts = [sentences[index].text for index in indices]
-    named = [(text, at, at + len(name)) for text in texts for name in names if (at := _word_at(text, name)) >= 0]
+    # An apposition needs a comma after the name, a predicate a name that opens the sentence or follows its
+    # only comma: in a sentence without one, only a name that opens it counts.
+    named = [(text, at, at + len(name)) for text in texts for name in names
+             if (at := _word_at(text, name) if "," in text else _opening(text, name)) >= 0]
     for text, _, end in named:
         apposition = APPOSITION.match(text, end)
         if apposition:
@@ -884,6 +938,12 @@ def _role(entity: _Entity, sentences: dict[int, Sentence], indices: list[int]) -
             if predicate:
                 return predicate[1].rstrip(",")
     return ""
+
+
+def _opening(text: str, name: str) -> int:
+    """0 if ``text`` opens with ``name`` as whole words, else -1."""
+    end = len(name)
+    return 0 if text.startswith(name) and (end == len(text) or not text[end].isalnum()) else -1
 
 
 def _word_at(text: str, name: str) -> int:
