@@ -167,7 +167,7 @@ def _alike(group: _Group, words: frozenset[str], bits: int, least: float, fewest
     if most < fewest or most < least * (total - most):
         return False
     shared = len(group.words & words)
-    # Exactly ``shared / (total - shared) >= least`` for the thresholds used, without dividing.
+    # Decides as ``shared / (total - shared) >= least`` does for these thresholds (checked up to 3,000 words).
     return shared >= fewest and shared >= least * (total - shared)
 
 
@@ -346,14 +346,15 @@ class _Answers:
         asked = words(question.citation.text)
         after = self.order.get(question.citation.source, -1)
         start = self.first_after[after] if after >= 0 else 0
-        shared: Counter[int] = Counter()
+        later: list[int] = []  # later settled sentences, once per word of the question they repeat
         for word in asked:
             postings = self.postings.get(word, ())
             if len(postings) > COMMON_WORD:
                 continue  # a word in hundreds of settled sentences tells nothing about an answer
             # Sentences are numbered in article order: the later articles' are a tail of each list.
-            shared.update(postings[bisect_left(postings, start):])
-        enough = [p for p, count in shared.items() if count >= 3 and count / len(asked) >= ANSWERS]
+            later += postings[bisect_left(postings, start):]
+        need = max(3, ANSWERS * len(asked))  # as ``count / len(asked) >= ANSWERS``: ANSWERS is a power of 2
+        enough = [p for p, count in Counter(later).items() if count >= need]
         if not enough:
             return question
         return replace(question, answered_by=self.sentences[min(enough)])
