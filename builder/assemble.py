@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Hashable, Iterable, TypeVar
 
 from .extract import slugify
 from .extract.actors import name_key
@@ -116,60 +116,93 @@ def words(text: str) -> frozenset[str]:
     return frozenset(WORD.findall(text.lower())) - STOPWORDS
 
 
-def similar(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Whether two word sets overlap enough (Jaccard) for their sentences to say the same thing."""
-    shared = len(a & b)
-    return shared / (len(a) + len(b) - shared) >= SAME_TEXT if shared else False
+@lru_cache(maxsize=65536)
+def _bits(text: str) -> int:
+    """The content words of a sentence as bits of an int, one bit per word by its
+    hash (words may share a bit): cheap to compare, and the bits two sentences set
+    between them bound how many words they can share."""
+    bits = 0
+    for word in words(text):
+        bits |= 1 << (hash(word) & 255)
+    return bits
 
 
 class _Group:
     """Items found to be the same, the first one standing for them, with the
-    words of its sentence and the sources they come from."""
+    words of its sentence (and how many, and their bits)."""
 
-    __slots__ = ("items", "first", "words", "sources")
+    __slots__ = ("items", "first", "words", "size", "bits")
 
-    def __init__(self, first: Any, words: frozenset[str]):
+    def __init__(self, first: Any, words: frozenset[str], bits: int):
         self.items = [first]
         self.first = first
         self.words = words
+        self.size = len(words)
+        self.bits = bits
+
+    def add(self, item: Any) -> None:
+        self.items.append(item)
+
+
+class _SourcedGroup(_Group):
+    """A group that also knows the sources of its items."""
+
+    __slots__ = ("sources",)
+
+    def __init__(self, first: Any, words: frozenset[str], bits: int):
+        super().__init__(first, words, bits)
         self.sources = {c.source for c in first.citations}
 
     def add(self, item: Any) -> None:
         self.items.append(item)
-        self.sources.update(c.source for c in item.citations)
+        self.sources.update([c.source for c in item.citations])
 
 
-# Whether a group and an item (with the words of its sentence) are the same thing.
-Same = Callable[[_Group, T, frozenset[str]], bool]
+def _alike(group: _Group, words: frozenset[str], bits: int, least: float, fewest: int = 1) -> bool:
+    """Whether the group's sentence and another (its words and their bits) have
+    at least ``fewest`` words in common and at least ``least`` of all their words
+    (Jaccard). The bits rule out most pairs without comparing words."""
+    total = group.size + len(words)
+    most = total - (group.bits | bits).bit_count()  # words shared at most
+    if most < fewest or most < least * (total - most):
+        return False
+    shared = len(group.words & words)
+    # Decides as ``shared / (total - shared) >= least`` does for these thresholds (checked up to 3,000 words).
+    return shared >= fewest and shared >= least * (total - shared)
 
 
-def _merge(items: list[T], text: Callable[[T], str], same: Same,
-           keys: Callable[[T, str], Iterable[str]]) -> list[_Group]:
+# The first of some groups (their numbers, ascending) that is the same thing as
+# an item (with the words of its sentence and their bits), or -1.
+Find = Callable[[list[_Group], list[int], T, frozenset[str], int], int]
+
+
+def _merge(items: list[T], text: Callable[[T], str], find: Find,
+           keys: Callable[[T, str], Iterable[Hashable]], group: type[_Group] = _Group) -> list[_Group]:
     """Items in groups of the same thing, in order of first appearance; ``text``
     is the sentence compared, its words found once per item. Only items
     sharing a key are compared (``keys``, without repeats: the longest words,
     a date), and per key only the RECENT latest groups, so a brief of
     thousands of articles stays linear."""
     groups: list[_Group] = []
-    index: dict[str, deque[int]] = defaultdict(lambda: deque(maxlen=RECENT))  # key -> latest groups
+    index: dict[Hashable, list[int]] = {}  # key -> its latest groups, oldest first
     for item in items:
         sentence = text(item)
         found_words = words(sentence)
+        bits = _bits(sentence)
         item_keys = keys(item, sentence)
-        recent: set[int] = set()
-        for k in item_keys:
-            recent.update(index.get(k, ()))
-        for found in sorted(recent):
-            if same(groups[found], item, found_words):
-                groups[found].add(item)
-                break
-        else:
+        recent = [index[k] for k in item_keys if k in index]
+        found = find(groups, sorted(set().union(*recent)), item, found_words, bits) if recent else -1
+        if found < 0:
             found = len(groups)
-            groups.append(_Group(item, found_words))
+            groups.append(group(item, found_words, bits))
+        else:
+            groups[found].add(item)
         for k in item_keys:
-            latest = index[k]
+            latest = index.setdefault(k, [])
             if not latest or latest[-1] != found:
                 latest.append(found)
+                if len(latest) > RECENT:
+                    del latest[0]
     return groups
 
 
@@ -196,9 +229,15 @@ def _longest(text: str) -> tuple[str, ...]:
 
 def merge_statements(statements: list[Statement]) -> tuple[Statement, ...]:
     """Background lines, near-duplicates merged (the first wording kept, all sources cited)."""
-    groups = _merge(statements, lambda s: s.text, lambda g, b, found: similar(g.words, found),
-                    lambda s, text: _longest(text))
+    groups = _merge(statements, lambda s: s.text, _first_similar, lambda s, text: _longest(text))
     return tuple(_cited_by_all(g) for g in groups)
+
+
+def _first_similar(groups: list[_Group], candidates: list[int], item: Any, found: frozenset[str], bits: int) -> int:
+    for number in candidates:
+        if _alike(groups[number], found, bits, SAME_TEXT):
+            return number
+    return -1
 
 
 def merge_actors(articles: list[Article]) -> tuple[Actor, ...]:
@@ -234,16 +273,20 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
     """One entry per event: the same date and much the same sentence is one
     event citing each source; the same sentence with another date keeps both
     dates side by side. Dated entries by date, undated last in source order."""
-    def same(group: _Group, b: Event, second: frozenset[str]) -> bool:
-        a = group.first  # only dated events have keys, so both are dated
-        if b.citations[0].source in group.sources:
-            return a.date == b.date and a.event == b.event  # one source: only an exact repeat
-        first = group.words
-        shared = len(first & second)
-        likeness = shared / (len(first) + len(second) - shared) if shared else 0.0
-        if a.date == b.date:
-            return shared >= 2 and likeness >= SAME_EVENT[a.precision or "year"]
-        return likeness >= SAME_TEXT
+    def find(groups: list[_Group], candidates: list[int], b: Event, second: frozenset[str], bits: int) -> int:
+        source, date = b.citations[0].source, b.date
+        for number in candidates:
+            group = groups[number]
+            a = group.first  # only dated events have keys, so both are dated
+            if source in group.sources:
+                if a.date == date and a.event == b.event:  # one source: only an exact repeat
+                    return number
+            elif a.date == date:
+                if _alike(group, second, bits, SAME_EVENT[a.precision or "year"], fewest=2):
+                    return number
+            elif _alike(group, second, bits, SAME_TEXT):
+                return number
+        return -1
 
     def one(group: _Group) -> Event:
         first = group.first
@@ -253,8 +296,8 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
                 others[event.date] = event.citation
         return _cited_by_all(group, other_dates=tuple(others.items()))
 
-    groups = _merge(events, lambda e: e.event, same,
-                    lambda e, text: [f"date:{e.date}", *_longest(text)] if e.date else [])
+    groups = _merge(events, lambda e: e.event, find,
+                    lambda e, text: [f"date:{e.date}", *_longest(text)] if e.date else [], _SourcedGroup)
     merged = [one(g) for g in groups]
     return tuple(sorted(merged, key=lambda e: (e.date is None, e.date or "")))
 
@@ -263,10 +306,19 @@ def merge_questions(articles: list[Article]) -> tuple[Question, ...]:
     """Questions of every article, near-duplicates merged, each marked answered
     when a later article states a settled fact about the same thing."""
     groups = _merge([q for a in articles for q in a.open_questions], lambda q: q.citations[0].text,
-                    lambda g, b, found: g.first.question == b.question or similar(g.words, found),
+                    _first_alike_question,
                     lambda q, text: [q.question, *(w for w in _longest(text) if w != q.question)])
     answers = _Answers(articles)
     return tuple(answers.settle(_cited_by_all(g)) for g in groups)
+
+
+def _first_alike_question(groups: list[_Group], candidates: list[int], q: Question, found: frozenset[str],
+                          bits: int) -> int:
+    for number in candidates:
+        group = groups[number]
+        if group.first.question == q.question or _alike(group, found, bits, SAME_TEXT):
+            return number
+    return -1
 
 
 class _Answers:
@@ -294,14 +346,15 @@ class _Answers:
         asked = words(question.citation.text)
         after = self.order.get(question.citation.source, -1)
         start = self.first_after[after] if after >= 0 else 0
-        shared: Counter[int] = Counter()
+        later: list[int] = []  # later settled sentences, once per word of the question they repeat
         for word in asked:
             postings = self.postings.get(word, ())
             if len(postings) > COMMON_WORD:
                 continue  # a word in hundreds of settled sentences tells nothing about an answer
             # Sentences are numbered in article order: the later articles' are a tail of each list.
-            shared.update(postings[bisect_left(postings, start):])
-        enough = [p for p, count in shared.items() if count >= 3 and count / len(asked) >= ANSWERS]
+            later += postings[bisect_left(postings, start):]
+        need = max(3, ANSWERS * len(asked))  # as ``count / len(asked) >= ANSWERS``: ANSWERS is a power of 2
+        enough = [p for p, count in Counter(later).items() if count >= need]
         if not enough:
             return question
         return replace(question, answered_by=self.sentences[min(enough)])
