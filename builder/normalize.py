@@ -23,7 +23,6 @@ ABBREVIATIONS = frozenset(
     "u.s u.k u.n e.u a.m p.m i.e e.g d.c".split()
 )
 BOUNDARY = re.compile(r"([.!?]+[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")  # group 1: the sentence's last characters
-WORD_BEFORE = re.compile(r"(\S+)$")
 WORDS = re.compile(r"\w+")
 BLANK_LINE = re.compile(r"\n\s*\n")
 
@@ -76,8 +75,8 @@ def _key(text: str) -> str:
 
 
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: split after . ! ? unless an abbreviation
-    or an initial ("J. Smith") ends there."""
+    """(start, end) of each sentence of a tidied paragraph: split after . ! ?
+    unless an abbreviation or an initial ("J. Smith") ends there."""
     spans, start = [], 0
     for match in BOUNDARY.finditer(paragraph):
         stop = match.start()
@@ -99,9 +98,11 @@ def _add_sentence(spans: list[tuple[int, int]], paragraph: str, start: int, end:
 
 def _abbreviation_before(paragraph: str, stop: int) -> bool:
     """The word ending at the full stop ``paragraph[stop]`` (looked for in the
-    40 characters before it) is an abbreviation or an initial."""
-    word = WORD_BEFORE.search(paragraph, max(0, stop - 40), stop + 1)
-    token = word.group(1).rstrip(".").lower().lstrip("\"'“‘(") if word else ""
+    40 characters before it) is an abbreviation or an initial. Words are
+    separated by single spaces: ``_paragraphs`` has tidied the whitespace."""
+    start = max(0, stop - 40)
+    start = paragraph.rfind(" ", start, stop) + 1 or start
+    token = paragraph[start:stop].rstrip(".").lower().lstrip("\"'“‘(")
     return token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 
