@@ -51,10 +51,17 @@ def read_source(path: Path, root: Path | None = None, confine: Path | None = Non
         raise SourceError(Problem(name, f"is a link to a file outside {confine.name}/: not read",
                                   "copy the article into the folder instead of linking to it"))
     source = _read(path, name)
-    folder = path.relative_to(confine).parts[:-1] if confine is not None and path.is_relative_to(confine) else ()
+    folder = _subfolders(path, confine) if confine is not None else ()
     if folder and "region" not in source.meta:
         return replace(source, meta={**source.meta, "region": folder[0].replace("-", " ").replace("_", " ").title()})
     return source
+
+
+def _subfolders(path: Path, folder: Path) -> tuple[str, ...]:
+    try:
+        return path.relative_to(folder).parts[:-1]
+    except ValueError:
+        return ()
 
 
 def _read(path: Path, name: str) -> Source:
@@ -239,19 +246,7 @@ def _load_yaml(name: str, raw: str) -> tuple[dict[str, Any], dict[str, int]]:
     """The front matter's mapping and the file line of each key. ``raw``
     starts right after the opening '---', so its line 0 is the file's line 1."""
     try:
-        for token in yaml.scan(raw, Loader=LOADER):
-            if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
-                raise SourceError(Problem(name, "front matter uses YAML anchors or aliases", "write each value out in full",
-                                          token.start_mark.line + 1))
-            if isinstance(token, yaml.TagToken):
-                raise SourceError(Problem(name, "front matter uses a YAML tag (such as !!python/...): refused", "remove the tag",
-                                          token.start_mark.line + 1))
-        loader = LOADER(raw)
-        try:
-            node = loader.get_single_node()
-            meta = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        node, meta = _compose(name, raw)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else 1
         raise SourceError(Problem(name, f"front matter is not valid YAML: {error.problem}", "fix the YAML syntax", line)) from None
@@ -269,20 +264,59 @@ def _load_yaml(name: str, raw: str) -> tuple[dict[str, Any], dict[str, int]]:
     return meta, {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
 
 
-MARKDOWN_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)")
-MARKDOWN_INLINE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<!--.*?-->|</?[A-Za-z][^>]*>|(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\2")
+def _compose(name: str, raw: str) -> tuple[Any, Any]:
+    """The YAML node and the value built from it, once every token has been
+    checked by ``_refuse_node_properties``."""
+    # Anchors, aliases and tags each begin with '&', '*' or '!': text with none
+    # of them needs no token scan before the loader runs.
+    scanned = "&" in raw or "*" in raw or "!" in raw
+    if scanned:
+        _refuse_node_properties(name, raw)
+    loader = LOADER(raw)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    except Exception:
+        if not scanned:  # the scan runs first, so a scanner error it finds is the one reported
+            _refuse_node_properties(name, raw)
+        raise
+    finally:
+        loader.dispose()
+
+
+def _refuse_node_properties(name: str, raw: str) -> None:
+    for token in yaml.scan(raw, Loader=LOADER):
+        if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
+            raise SourceError(Problem(name, "front matter uses YAML anchors or aliases", "write each value out in full",
+                                      token.start_mark.line + 1))
+        if isinstance(token, yaml.TagToken):
+            raise SourceError(Problem(name, "front matter uses a YAML tag (such as !!python/...): refused", "remove the tag",
+                                      token.start_mark.line + 1))
+
+
+MARKDOWN_LINE = re.compile(r"^[^\S\n]{0,3}(?:#{1,6}[^\S\n]+|>[^\S\n]?|[-*+][^\S\n]+|\d+[.)][^\S\n]+)", re.MULTILINE)
+MARKDOWN_INLINE = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)|<!--.*?-->|</?[A-Za-z][^>\n]*>|(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\2")
+INLINE_MARK = re.compile(r"[\[<*_`]")  # every MARKDOWN_INLINE match holds one; a fast scan when none does
+MARKUP_LINE_START = ("```", "~~~", "--8<--", "!!!", "???", "///")  # fences, snippets, admonitions
+RULE_LINE = re.compile(r"\s*(?:[-*_]\s*){3,}")
 
 
 def plain_text(body: str) -> str:
     """A Markdown body as the text a reader sees: no heading, list, quote or
     admonition markers, no code fences, links as their text, no tags."""
-    lines = []
-    for line in body.split("\n"):
-        if line.strip().startswith(("```", "~~~", "--8<--", "!!!", "???", "///")) \
-                or re.fullmatch(r"\s*(?:[-*_]\s*){3,}", line):
-            continue
-        lines.append(MARKDOWN_INLINE.sub(lambda m: m[1] if m[1] is not None else (m[3] or ""), MARKDOWN_LINE.sub("", line)))
-    return "\n".join(lines)
+    text = "\n".join(line for line in body.split("\n") if not _markup_line(line))
+    # The patterns never cross a line end, so one pass over the text is one pass per line.
+    text = MARKDOWN_LINE.sub("", text)
+    return MARKDOWN_INLINE.sub(_inline_text, text) if INLINE_MARK.search(text) else text
+
+
+def _markup_line(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.startswith(MARKUP_LINE_START) or (stripped[:1] in ("-", "*", "_") and RULE_LINE.fullmatch(line) is not None)
+
+
+def _inline_text(match: re.Match) -> str:
+    return match[1] if match[1] is not None else (match[3] or "")
 
 
 # --- .html --------------------------------------------------------------

@@ -22,9 +22,9 @@ ABBREVIATIONS = frozenset(
     "no nos vs etc approx dept est fig jan feb mar apr jun jul aug sep sept oct nov dec mt ft "
     "u.s u.k u.n e.u a.m p.m i.e e.g d.c".split()
 )
-BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-WORD_BEFORE = re.compile(r"(\S+)$")
+BOUNDARY = re.compile(r"([.!?]+[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")  # group 1: the sentence's last characters
 WORDS = re.compile(r"\w+")
+BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def clean(source: Source) -> Document:
@@ -49,7 +49,7 @@ def clean(source: Source) -> Document:
 
 def _paragraphs(text: str) -> tuple[list[str], int]:
     """Paragraphs without boilerplate or repeats, and how many were dropped."""
-    blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text.strip()) else text.split("\n")
+    blocks = BLANK_LINE.split(text) if BLANK_LINE.search(text.strip()) else text.split("\n")
     kept, seen, dropped = [], set(), 0
     for block in blocks:
         lines = [" ".join(line.split()) for line in block.split("\n")]
@@ -75,21 +75,35 @@ def _key(text: str) -> str:
 
 
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: split after . ! ? unless an abbreviation
-    or an initial ("J. Smith") ends there."""
+    """(start, end) of each sentence of a tidied paragraph: split after . ! ?
+    unless an abbreviation or an initial ("J. Smith") ends there."""
     spans, start = [], 0
     for match in BOUNDARY.finditer(paragraph):
         stop = match.start()
-        word = WORD_BEFORE.search(paragraph[max(0, stop - 40):stop + 1])
-        token = word.group(1).rstrip(".").lower().lstrip("\"'“‘(") if word else ""
-        if paragraph[stop] == "." and (token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())):
+        if paragraph[stop] == "." and _abbreviation_before(paragraph, stop):
             continue
-        end = match.end() - len(match.group()) + len(match.group().rstrip())
-        spans.append((start, end))
+        _add_sentence(spans, paragraph, start, match.end(1))  # not blank: it holds its end mark
         start = match.end()
-    if start < len(paragraph):
-        spans.append((start, len(paragraph.rstrip())))
-    return [piece for s, e in spans if paragraph[s:e].strip() for piece in _bounded(paragraph, s, e)]
+    if paragraph[start:].strip():
+        _add_sentence(spans, paragraph, start, len(paragraph.rstrip()))
+    return spans
+
+
+def _add_sentence(spans: list[tuple[int, int]], paragraph: str, start: int, end: int) -> None:
+    if end - start <= MAX_SENTENCE:
+        spans.append((start, end))
+    else:
+        spans.extend(_bounded(paragraph, start, end))
+
+
+def _abbreviation_before(paragraph: str, stop: int) -> bool:
+    """The word ending at the full stop ``paragraph[stop]`` (looked for in the
+    40 characters before it) is an abbreviation or an initial. Words are
+    separated by single spaces: ``_paragraphs`` has tidied the whitespace."""
+    start = max(0, stop - 40)
+    start = paragraph.rfind(" ", start, stop) + 1 or start
+    token = paragraph[start:stop].rstrip(".").lower().lstrip("\"'“‘(")
+    return token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 
 MAX_SENTENCE = 1500
