@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import re._constants as _sre
-import re._parser as _parser
 from functools import lru_cache
 from typing import Callable, Iterator
 
@@ -106,73 +104,8 @@ def _alternation(rules: tuple[tuple[str, str], ...]) -> re.Pattern:
 # are tried, at a word all but those that can only start with a digit.
 DIGIT_RULES = frozenset(("iso", "slashed", "dmy", "dm", "quarter", "qshort", "century", "decade", "ago", "later",
                          "year", "clock", "duration"))
-FROM_DIGIT = tuple(rule for rule in RULES if rule[0] in DIGIT_RULES)
-FROM_WORD = tuple(rule for rule in RULES if rule[0] not in ("iso", "slashed", "year"))
-AT_DIGIT = _alternation(FROM_DIGIT)
-AT_WORD = _alternation(FROM_WORD)
-
-
-def _first_chars(items: list) -> tuple[frozenset[str] | None, bool]:
-    """The characters a parsed pattern can begin with (None: any) and whether
-    it can match empty. Anchors and lookarounds are passed over, which can only
-    add characters."""
-    chars: set[str] = set()
-    for op, value in items:
-        if op is _sre.LITERAL:
-            first, empty = frozenset(chr(value)), False
-        elif op is _sre.IN:
-            first, empty = _set_chars(value), False
-        elif op is _sre.BRANCH:
-            alternatives = [_first_chars(alternative) for alternative in value[1]]
-            if any(first is None for first, _ in alternatives):
-                return None, False
-            first, empty = frozenset().union(*(first for first, _ in alternatives)), any(e for _, e in alternatives)
-        elif op is _sre.SUBPATTERN:
-            first, empty = _first_chars(value[3])
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-            first, empty = _first_chars(value[2])
-            empty = empty or value[0] == 0
-        elif op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-            continue
-        else:
-            return None, False
-        if first is None:
-            return None, False
-        chars |= first
-        if not empty:
-            return frozenset(chars), False
-    return frozenset(chars), True
-
-
-def _set_chars(items: list) -> frozenset[str] | None:
-    chars: set[str] = set()
-    for op, value in items:
-        if op is _sre.LITERAL:
-            chars.add(chr(value))
-        elif op is _sre.RANGE:
-            chars.update(map(chr, range(value[0], value[1] + 1)))
-        elif op is _sre.CATEGORY and value is _sre.CATEGORY_DIGIT:
-            chars.update("0123456789")  # and non-ASCII digits, which are not looked up here
-        else:
-            return None  # a category or a negated set: any character
-    return frozenset(chars)
-
-
-def _starts(body: str) -> frozenset[str] | None:
-    """The lower-case ASCII characters a rule can start with, or None if it could start with any."""
-    first, empty = _first_chars(_parser.parse(body, re.IGNORECASE).data)
-    return None if first is None or empty else frozenset(c.lower() for c in first)
-
-
-STARTS = {name: _starts(body) for name, body in RULES}
-
-
-@lru_cache(maxsize=None)
-def _rules_at(char: str, digit: bool) -> re.Pattern:
-    """AT_DIGIT or AT_WORD without the rules that cannot start with ``char``
-    (an ASCII character, lower-cased): fewer alternatives to try, same matches."""
-    return _alternation(tuple(rule for rule in (FROM_DIGIT if digit else FROM_WORD)
-                              if STARTS[rule[0]] is None or char in STARTS[rule[0]]))
+AT_DIGIT = _alternation(tuple(rule for rule in RULES if rule[0] in DIGIT_RULES))
+AT_WORD = _alternation(tuple(rule for rule in RULES if rule[0] not in ("iso", "slashed", "year")))
 
 
 FUTURE_CUE = Caseless(  # "a plan" is no cue
@@ -247,11 +180,7 @@ def _matches(text: str) -> Iterator[re.Match]:
     for word in TRIGGER.finditer(text):
         if word.start() < end:
             continue
-        first = text[word.start()]
-        if first.isascii():
-            match = _rules_at(first.lower(), word["digit"] is not None).match(text, word.start())
-        else:  # IGNORECASE lets non-ASCII letters stand for ASCII ones
-            match = (AT_DIGIT if word["digit"] else AT_WORD).match(text, word.start())
+        match = (AT_DIGIT if word["digit"] else AT_WORD).match(text, word.start())
         if match:
             end = match.end()
             yield match
@@ -274,29 +203,17 @@ class _Anchor:
         self.year_named = False  # the latest expression was a bare year
 
     def update(self, value: str) -> None:
-        self.year_named, year, period, day = _anchoring(value)
-        if year is None:
+        self.year_named = BARE_YEAR.fullmatch(value) is not None
+        if not YEAR_FIRST.match(value):
             return  # "PAST_REF", "P3D", "XXXX-12": nothing to anchor to
-        self.year = year
-        if period:
-            self.period = period
-        if day:
-            self.day = day
-
-
-@lru_cache(maxsize=1024)
-def _anchoring(value: str) -> tuple[bool, int | None, str | None, dt.date | None]:
-    """What a value gives the anchor: whether it is a bare year, its year, and
-    the month or quarter and the day it names, if any."""
-    if not YEAR_FIRST.match(value):
-        return BARE_YEAR.fullmatch(value) is not None, None, None, None
-    day = None
-    if DAY.fullmatch(value[:10]) and (len(value) == 10 or value[10] == "T"):
-        try:
-            day = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            pass
-    return BARE_YEAR.fullmatch(value) is not None, int(value[:4]), value if PERIOD.fullmatch(value) else None, day
+        self.year = int(value[:4])
+        if PERIOD.fullmatch(value):
+            self.period = value
+        if DAY.fullmatch(value[:10]) and (len(value) == 10 or value[10] == "T"):
+            try:
+                self.day = dt.date.fromisoformat(value[:10])
+            except ValueError:
+                pass
 
 
 # Letters IGNORECASE lets stand for ASCII ones ('ſ' for 's', the Kelvin sign for 'k', dotted and dotless i).
