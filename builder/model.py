@@ -214,5 +214,5 @@ def _pickled_by_fields(cls: type) -> None:
     cls.__reduce__ = lambda self: (type(self), get(self))  # type: ignore[method-assign]
 
 
-for _cls in (Citation, Actor, TemporalExpression, Statement, Event, Question, Article, Brief, Problem):
+for _cls in (Citation, Actor, TemporalExpression, Statement, Event, Question, Article, Problem):
     _pickled_by_fields(_cls)

@@ -91,7 +91,7 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     started = time.perf_counter()
     plans, assembly_problems = assemble.groups(listings, settings.group)
     problems += assembly_problems
-    briefs = known.briefs(plans)
+    briefs = tuple(known.brief(plan) for plan in plans)
     known.forget_the_rest()
     # Kept by a forked child while the pages render: no copy of the briefs is made.
     saving = forked.in_background(lambda: cache.store_briefs(known.folder, known.merged))
@@ -197,23 +197,14 @@ class _Articles:
                 self.by_source[listing.source] = k
         return listings, len(missing)
 
-    def briefs(self, plans: tuple[assemble.Group, ...]) -> tuple[Brief, ...]:
-        """Each group's brief, the work shared with a forked child (which sends back only the briefs)."""
-        made = forked.map_shared(self._brief, plans)
-        for entry, brief, merged in made:
-            self.used.add(entry)
-            if merged:
-                self.merged[entry] = brief
-        return tuple(brief for _, brief, _ in made)
-
-    def _brief(self, plan: assemble.Group) -> tuple[str, Brief, bool]:
-        """A brief's cache entry, the brief, and whether it was merged now (not read back)."""
+    def brief(self, plan: assemble.Group) -> Brief:
         members = [self.by_source[s] for s in plan.sources]
         entry = cache.brief_key(self.settings.group, plan, members)
+        self.used.add(entry)
         found = cache.load_brief(self.folder, entry)
-        if found is not None:
-            return entry, found, False
-        return entry, assemble.brief(plan, [self._article(k) for k in members]), True
+        if found is None:
+            found = self.merged[entry] = assemble.brief(plan, [self._article(k) for k in members])
+        return found
 
     def forget_the_rest(self) -> None:
         """Drop cache entries no source or brief of this build needs."""

@@ -16,7 +16,7 @@ import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
@@ -24,7 +24,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from . import changes, forked
+from . import changes
 from .config import Settings
 from .assemble import newest_first
 from .extract import slugify
@@ -250,50 +250,34 @@ def site(briefs: Iterable[Brief], settings: Settings) -> tuple[Page, ...]:
     """Every generated page: the briefs (with archives of long timelines and
     source lists), a page per region and per actor, the timeline and sources
     across all briefs, the index, the tags and the feed."""
-    pages = forked.map_shared(_made, _pages(tuple(briefs), settings))
-    return tuple(sorted(pages, key=lambda p: p.path))
-
-
-# A page to render: rendering is shared between two processes (forked.map_shared).
-Job = Callable[[], Page]
-
-
-def _made(job: Job) -> Page:
-    return job()
-
-
-def _pages(briefs: tuple[Brief, ...], settings: Settings) -> list[Job]:
     env = environment(settings.templates_path)
+    briefs = tuple(briefs)
     links = site_map(briefs)
     regions: dict[str, list[Brief]] = defaultdict(list)
     for brief in _newest_briefs(briefs):
         regions[brief.region].append(brief)
-    jobs: list[Job] = []
+    pages = []
     for brief in briefs:
-        jobs.append(partial(lambda b: Page(links.brief(b), brief_page(b, settings.templates_path, links)), brief))
-        jobs += _brief_archives(env, brief, links)
+        pages.append(Page(links.brief(brief), brief_page(brief, settings.templates_path, links)))
+        pages += _brief_archives(env, brief, links)
     for region, members in sorted(regions.items()):
         path = links.region(region)
-        jobs.append(partial(_page, env, path, "region.md.j2", region=region, briefs=members,
-                            href=lambda b, p=path: links.relative(p, links.brief(b))))
-    jobs += _actor_pages(env, briefs, links)
-    jobs += _paged(env, "timeline", "Timeline", _all_events(briefs), links)
+        pages.append(Page(path, _render(env, "region.md.j2", region=region, briefs=members,
+                                        href=lambda b, p=path: links.relative(p, links.brief(b)))))
+    pages += _actor_pages(env, briefs, links)
+    pages += _paged(env, "timeline", "Timeline", _all_events(briefs), links)
     articles = [(a, b) for b in briefs for a in newest_first(b.articles)]
     articles = sorted(articles, key=lambda pair: pair[0].published or dt.date.min, reverse=True)
-    jobs += _paged(env, "sources", "Sources", articles, links, newest_on_top=True)
-    jobs.append(partial(_page, env, "index.md", "index.md.j2", regions=sorted(regions.items()),
-                        href=links.brief, region_path=links.region))
-    jobs.append(partial(_page, env, "tags.md", "tags.md.j2", tags=sorted({t for b in briefs for t in b.tags})))
-    jobs.append(partial(changes.feed, briefs, settings.site_url, settings.site_name, settings.output, links.brief))
-    return jobs
-
-
-def _page(env: jinja2.Environment, path: str, template: str, **context: Any) -> Page:
-    return Page(path, _render(env, template, **context))
+    pages += _paged(env, "sources", "Sources", articles, links, newest_on_top=True)
+    pages.append(Page("index.md", _render(env, "index.md.j2", regions=sorted(regions.items()),
+                                          href=links.brief, region_path=links.region)))
+    pages.append(Page("tags.md", _render(env, "tags.md.j2", tags=sorted({t for b in briefs for t in b.tags}))))
+    pages.append(changes.feed(briefs, settings.site_url, settings.site_name, settings.output, links.brief))
+    return tuple(sorted(pages, key=lambda p: p.path))
 
 
 def _paged(env: jinja2.Environment, name: str, title: str, rows: list[tuple[Any, Brief]], links: SiteMap,
-           newest_on_top: bool = False, base: str = "") -> list[Job]:
+           newest_on_top: bool = False, base: str = "") -> list[Page]:
     """``base+name``.md with the newest PER_PAGE rows; older ones on
     ``base+name``/1.md, 2.md, ... (oldest first), each linking to its neighbours."""
     chunks = _chunks(rows[::-1] if newest_on_top else rows)  # chronological chunks, oldest first
@@ -305,10 +289,9 @@ def _paged(env: jinja2.Environment, name: str, title: str, rows: list[tuple[Any,
         part = title if index + 1 == len(paths) else f"{title}, part {index + 1}"
         # Archives stay out of the search index: the briefs and actor pages hold what is worth finding.
         meta = {"title": part, **({"search": {"exclude": True}} if base or index + 1 < len(paths) else {})}
-        pages.append(partial(_page, env, path, f"{name}.md.j2", meta=meta, title=part,
-                             rows=chunk[::-1] if newest_on_top else chunk,
-                             href=lambda b, p=path: links.relative(p, links.brief(b)),
-                             brief_link=_brief_links(links, path), older=older, newer=newer))
+        pages.append(Page(path, _render(env, f"{name}.md.j2", meta=meta, title=part, rows=chunk[::-1] if newest_on_top else chunk,
+                                        href=lambda b, p=path: links.relative(p, links.brief(b)),
+                                        brief_link=_brief_links(links, path), older=older, newer=newer)))
     return pages
 
 
@@ -345,7 +328,7 @@ def shown(brief: Brief) -> Brief:
                    articles=brief.articles[:SHOWN["articles"]])
 
 
-def _brief_archives(env: jinja2.Environment, brief: Brief, links: SiteMap) -> list[Job]:
+def _brief_archives(env: jinja2.Environment, brief: Brief, links: SiteMap) -> list[Page]:
     """The whole timeline and source list of a brief too long to show them on its page."""
     pages = []
     base = archive_base(brief, links)
@@ -362,7 +345,7 @@ def archive_base(brief: Brief, links: SiteMap) -> str:
     return links.brief(brief).removesuffix(".md") + "-"
 
 
-def _actor_pages(env: jinja2.Environment, briefs: tuple[Brief, ...], links: SiteMap) -> list[Job]:
+def _actor_pages(env: jinja2.Environment, briefs: tuple[Brief, ...], links: SiteMap) -> list[Page]:
     appearances: dict[str, list[tuple[Brief, Any, list[Any], int]]] = defaultdict(list)
     for brief in _newest_briefs(briefs):
         for actor in brief.actors:
@@ -372,12 +355,12 @@ def _actor_pages(env: jinja2.Environment, briefs: tuple[Brief, ...], links: Site
     pages = []
     for name, found in sorted(appearances.items()):
         path = links.actor(name)
-        pages.append(partial(_page, env, path, "actor.md.j2", name=name, kind=found[0][1].kind,
-                             aliases=sorted({x for _, a, _, _ in found for x in a.aliases}, key=lambda n: (n.lower(), n)),
-                             appearances=found, href=lambda b, p=path: links.relative(p, links.brief(b))))
+        pages.append(Page(path, _render(env, "actor.md.j2", name=name, kind=found[0][1].kind,
+                                        aliases=sorted({x for _, a, _, _ in found for x in a.aliases}, key=lambda n: (n.lower(), n)),
+                                        appearances=found, href=lambda b, p=path: links.relative(p, links.brief(b)))))
     index = sorted(((name, found[0][1].kind, len(found)) for name, found in appearances.items()), key=lambda row: row[0].lower())
-    pages.append(partial(_page, env, "actors/index.md", "actors.md.j2", actors=index,
-                         href=lambda name: links.relative("actors/index.md", links.actor(name))))
+    pages.append(Page("actors/index.md", _render(env, "actors.md.j2", actors=index,
+                                                 href=lambda name: links.relative("actors/index.md", links.actor(name)))))
     return pages
 
 
