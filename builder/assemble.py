@@ -154,7 +154,7 @@ class _SourcedGroup(_Group):
         self.sources = {c.source for c in first.citations}
 
     def add(self, item: Any) -> None:
-        self.items.append(item)
+        super().add(item)
         self.sources.update([c.source for c in item.citations])
 
 

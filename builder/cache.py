@@ -113,13 +113,9 @@ def load_brief(folder: Path, entry: str) -> model.Brief | None:
     return found if isinstance(found, model.Brief) else None
 
 
-def store_brief(folder: Path, entry: str, brief: model.Brief) -> None:
-    _write(folder, f"{entry}.json", brief)
-
-
 def store_briefs(folder: Path, briefs: dict[str, model.Brief]) -> None:
     for entry, brief in briefs.items():
-        store_brief(folder, entry, brief)
+        _write(folder, f"{entry}.json", brief)
 
 
 def prune(folder: Path, keep: set[str]) -> None:

@@ -7,14 +7,13 @@ is done here instead.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from typing import Callable
 
 
 def usable() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def in_background(function: Callable[[], None]) -> Callable[[], bool]:

@@ -82,18 +82,11 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
         stop = match.start()
         if paragraph[stop] == "." and _abbreviation_before(paragraph, stop):
             continue
-        _add_sentence(spans, paragraph, start, match.end(1))  # not blank: it holds its end mark
+        spans += _bounded(paragraph, start, match.end(1))  # not blank: it holds its end mark
         start = match.end()
     if paragraph[start:].strip():
-        _add_sentence(spans, paragraph, start, len(paragraph.rstrip()))
+        spans += _bounded(paragraph, start, len(paragraph.rstrip()))
     return spans
-
-
-def _add_sentence(spans: list[tuple[int, int]], paragraph: str, start: int, end: int) -> None:
-    if end - start <= MAX_SENTENCE:
-        spans.append((start, end))
-    else:
-        spans.extend(_bounded(paragraph, start, end))
 
 
 def _abbreviation_before(paragraph: str, stop: int) -> bool:

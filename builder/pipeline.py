@@ -293,8 +293,7 @@ def _extract_one(job: tuple[Path, str, Path, Settings, tuple[RegistryEntry, ...]
         article = None
     except Exception as error:  # noqa: BLE001 - a bug must cost one article, not the build
         log.debug("extracting %s failed", path, exc_info=True)
-        name = path.relative_to(settings.site_dir).as_posix() if path.is_relative_to(settings.site_dir) else str(path)
-        problem = Problem(name, f"the builder failed on this article ({type(error).__name__}: {error})",
+        problem = Problem(path.relative_to(settings.site_dir).as_posix(), f"the builder failed on this article ({type(error).__name__}: {error})",
                           "a bug in the builder: please report it with this file; the rest of the site is built")
         return (None, (*problems, problem)), ()  # not cached: the next build tries again
     cache.store(folder, key, article, tuple(problems))

@@ -7,8 +7,8 @@ import re
 from functools import lru_cache
 
 from ..model import Citation, Question, Sentence
-from .gazetteer import states
 from .caseless import Caseless
+from .gazetteer import states
 
 # Each cue: (pattern, how to ask). The first cue that matches a sentence wins.
 CUES: tuple[tuple[Caseless | re.Pattern, str], ...] = tuple((Caseless(p), kind) for p, kind in (
