@@ -86,15 +86,19 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     if last and last.fingerprint == _fingerprint(keys, settings):
         return _unchanged(last, problems, strict, len(paths))
     known = _Articles(settings.site_dir / cache.FOLDER, dict(zip(keys, paths)), settings, registry)
-    listings, extracted = known.listings(keys, problems, workers, clock)
+    gc.disable()  # the articles arriving hold no cycles: collecting while they pile up only costs time
+    try:
+        listings, extracted = known.listings(keys, problems, workers, clock)
+    finally:
+        gc.enable()
     gc.freeze()  # the articles live to the end of the build: the collector need not scan them again and again
     started = time.perf_counter()
     plans, assembly_problems = assemble.groups(listings, settings.group)
     problems += assembly_problems
     briefs = tuple(known.brief(plan) for plan in plans)
     known.forget_the_rest()
-    # Kept by a forked child while the pages render: no copy of the briefs is made.
-    saving = forked.in_background(lambda: cache.store_briefs(known.folder, known.merged))
+    # Kept by a forked child while the pages render: no copy of the articles and briefs is made.
+    saving = forked.in_background(known.keep)
     started = clock.add("assemble", started)
     try:
         _stop_if_strict(problems, strict)
@@ -106,7 +110,7 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
         changes.save(settings.site_dir, state)
     finally:
         if not saving():
-            log.warning("briefs: the merged briefs were not kept in the cache; the next build merges them again")
+            log.warning("briefs: the cache was not fully written; the next build extracts or merges again what it lacks")
     clock.add("write", started)
     report = BuildReport(len(paths), len(listings), extracted, len(briefs), outcome.written, outcome.unchanged,
                          outcome.removed, tuple(problems), tuple(clock.seconds.items()))
@@ -175,6 +179,7 @@ class _Articles:
         self.full: dict[str, Article] = {}      # key -> article extracted or read in this build
         self.by_source: dict[str, str] = {}     # source -> key
         self.used: set[str] = set()             # brief entries of this build
+        self.fresh: dict[str, cache.Entry] = {}  # sources extracted in this build, to keep
         self.merged: dict[str, Brief] = {}      # brief entries merged in this build, to keep
 
     def listings(self, keys: list[str], problems: list[Problem], workers: int,
@@ -183,9 +188,11 @@ class _Articles:
         index = cache.load_index(self.folder)
         entries = [self._cached(k, index) for k in keys]
         missing = [i for i, found in enumerate(entries) if found is None]
-        jobs = [(self.paths[keys[i]], keys[i]) for i in missing]
-        for i, (found, seconds) in zip(missing, _extract_all(jobs, self.folder, self.settings, self.registry, workers)):
+        sources = [self.paths[keys[i]] for i in missing]
+        for i, (found, seconds, cacheable) in zip(missing, _extract_all(sources, self.settings, self.registry, workers)):
             entries[i] = self._keep(keys[i], found)
+            if cacheable:
+                self.fresh[keys[i]] = found
             for stage, spent in seconds:
                 clock.seconds[stage] += spent
         cache.save_index(self.folder, dict(zip(keys, entries)))  # type: ignore[arg-type]
@@ -205,6 +212,12 @@ class _Articles:
         if found is None:
             found = self.merged[entry] = assemble.brief(plan, [self._article(k) for k in members])
         return found
+
+    def keep(self) -> None:
+        """Write to the cache the articles extracted and the briefs merged in this build."""
+        for key, (article, article_problems) in self.fresh.items():
+            cache.store(self.folder, key, article, article_problems)
+        cache.store_briefs(self.folder, self.merged)
 
     def forget_the_rest(self) -> None:
         """Drop cache entries no source or brief of this build needs."""
@@ -233,7 +246,9 @@ class _Articles:
         if key not in self.full:
             found = cache.load(self.folder, key)
             if found is None or found[0] is None:  # damaged since the index was written
-                found, _ = _extract_one((self.paths[key], key, self.folder, self.settings, self.registry))
+                found, _, cacheable = _extract_one((self.paths[key], self.settings, self.registry))
+                if cacheable:
+                    self.fresh[key] = found
             self.full[key] = found[0]  # type: ignore[assignment]
         return self.full[key]
 
@@ -244,13 +259,14 @@ def _cache_context(settings: Settings) -> str:
     return f"{cache.version()}|{hashlib.sha256(registry).hexdigest()}|{settings.default_region}|{settings.sources}"
 
 
-Extracted = tuple[tuple[Article | None, tuple[Problem, ...]], tuple[tuple[str, float], ...]]
+# (article or None, problems), the time each stage took, and whether the cache may keep it.
+Extracted = tuple[tuple[Article | None, tuple[Problem, ...]], tuple[tuple[str, float], ...], bool]
 
 
-def _extract_all(sources: list[tuple[Path, str]], folder: Path, settings: Settings,
+def _extract_all(sources: list[Path], settings: Settings,
                  registry: tuple[RegistryEntry, ...], workers: int) -> Iterator[Extracted]:
-    """Each source extracted and kept in the cache (by the worker, to spare the main process)."""
-    jobs = [(path, key, folder, settings, registry) for path, key in sources]
+    """Each source extracted, on ``workers`` processes when there are many."""
+    jobs = [(path, settings, registry) for path in sources]
     progress = _progress(len(jobs))
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -264,10 +280,9 @@ def _extract_all(sources: list[tuple[Path, str]], folder: Path, settings: Settin
             yield done
 
 
-def _extract_one(job: tuple[Path, str, Path, Settings, tuple[RegistryEntry, ...]]) -> Extracted:
-    """One source through ingest, normalize and extract, kept in the cache:
-    (article or None, problems), and the time each stage took."""
-    path, key, folder, settings, registry = job
+def _extract_one(job: tuple[Path, Settings, tuple[RegistryEntry, ...]]) -> Extracted:
+    """One source through ingest, normalize and extract."""
+    path, settings, registry = job
     problems: list[Problem] = []
     clock = _Clock()
     started = time.perf_counter()
@@ -295,10 +310,9 @@ def _extract_one(job: tuple[Path, str, Path, Settings, tuple[RegistryEntry, ...]
         log.debug("extracting %s failed", path, exc_info=True)
         problem = Problem(path.relative_to(settings.site_dir).as_posix(), f"the builder failed on this article ({type(error).__name__}: {error})",
                           "a bug in the builder: please report it with this file; the rest of the site is built")
-        return (None, (*problems, problem)), ()  # not cached: the next build tries again
-    cache.store(folder, key, article, tuple(problems))
+        return (None, (*problems, problem)), (), False  # not cached: the next build tries again
     spent = tuple((k, v) for k, v in clock.seconds.items() if v)
-    return (article, tuple(problems)), spent
+    return (article, tuple(problems)), spent, True
 
 
 def _progress(total: int):
