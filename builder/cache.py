@@ -7,7 +7,10 @@ or builder simply misses. A brief's key is a hash of its members' keys and
 where it is published, so a brief none of whose sources changed is read back
 whole instead of merged again. An index holds every article's listing and
 problems, enough to group articles into briefs without reading any of them.
-Entries are JSON, written atomically; a damaged one is a miss, not an error.
+
+Entries are JSON in one SQLite file: one file, not one per article, because
+creating thousands of files cost a cold build more than writing them. A
+damaged entry, or a damaged file, is a miss, not an error.
 """
 
 from __future__ import annotations
@@ -16,21 +19,26 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
+import logging
+import sqlite3
+from contextlib import closing
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, TypeVar
 
 from . import model
 from .model import Article, Problem
 
+log = logging.getLogger("builder.cache")
+T = TypeVar("T")
 FOLDER = ".briefs-cache"
+DATABASE = "cache.sqlite"
 _TYPES = {cls.__name__: cls for cls in (model.Article, model.Actor, model.Citation, model.Event, model.Question,
                                        model.Statement, model.TemporalExpression, model.Problem, model.BuildReport,
                                        model.Brief)}
-INDEX = "index.json"
-LAST_BUILD = "last-build.json"
+INDEX = "index"            # entry names that are not keys (keys are hex digests)
+LAST_BUILD = "last-build"
 Entry = tuple[Article | None, tuple[Problem, ...]]  # an article (or None: the source was skipped) and its problems
 
 
@@ -70,21 +78,18 @@ def key(path: Path, name: str, context: str) -> str:
 
 def load(folder: Path, entry: str) -> Entry | None:
     """A cached (article, problems), or None on a miss."""
-    data = _read(folder / f"{entry}.json")
+    data = _read(folder, entry)
     return _entry(data["article"], data["problems"]) if isinstance(data, dict) and data.keys() == {"article", "problems"} else None
 
 
-def store(folder: Path, entry: str, article: Article | None, problems: tuple[Problem, ...]) -> None:
-    _write(folder, f"{entry}.json", {"article": article, "problems": problems})
-
-
-def has(folder: Path, entry: str) -> bool:
-    return (folder / f"{entry}.json").is_file()
+def store(folder: Path, entries: dict[str, Entry]) -> None:
+    """Keep each (article, problems) under its key."""
+    _write(folder, ((k, {"article": article, "problems": problems}) for k, (article, problems) in entries.items()))
 
 
 def load_index(folder: Path) -> dict[str, Entry]:
     """Each cached article's listing and problems, by key."""
-    data = _read(folder / INDEX)
+    data = _read(folder, INDEX)
     if not isinstance(data, dict):
         return {}
     found = {k: _entry(*v) if isinstance(v, list) and len(v) == 2 else None for k, v in data.items()}
@@ -92,7 +97,7 @@ def load_index(folder: Path) -> dict[str, Entry]:
 
 
 def save_index(folder: Path, entries: dict[str, Entry]) -> None:
-    _write(folder, INDEX, entries)
+    _write(folder, [(INDEX, entries)])
 
 
 def _entry(article: Any, problems: Any) -> Entry | None:
@@ -109,39 +114,74 @@ def brief_key(group: str, plan: Any, members: list[str]) -> str:
 
 
 def load_brief(folder: Path, entry: str) -> model.Brief | None:
-    found = _read(folder / f"{entry}.json")
+    found = _read(folder, entry)
     return found if isinstance(found, model.Brief) else None
 
 
 def store_briefs(folder: Path, briefs: dict[str, model.Brief]) -> None:
-    for entry, brief in briefs.items():
-        _write(folder, f"{entry}.json", brief)
+    _write(folder, briefs.items())
 
 
 def prune(folder: Path, keep: set[str]) -> None:
-    """Drop entries no source or brief needs any more."""
-    if folder.is_dir():
-        for path in folder.glob("*.json"):
-            if path.stem not in keep and path.name not in (LAST_BUILD, INDEX) and path.is_file():
-                path.unlink(missing_ok=True)
-        for path in folder.glob("*.tmp"):  # left by a build that was killed mid-write (builds hold a lock)
-            if path.is_file():
-                path.unlink(missing_ok=True)
+    """Drop entries no source or brief needs any more, and any other file in
+    the folder (such as the one-file-per-entry cache of earlier builders)."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if not path.name.startswith(DATABASE) and (path.is_file() or path.is_symlink()):
+            path.unlink(missing_ok=True)
+    stale = sorted(stored(folder) - keep - {INDEX, LAST_BUILD})
+    if stale:
+        _use(folder, lambda db: db.executemany("DELETE FROM entries WHERE name = ?", ((n,) for n in stale)), None)
 
 
-def _read(path: Path) -> Any:
-    """The entry's data with its objects decoded, or None when it is missing or damaged."""
+def _use(folder: Path, work: Callable[[sqlite3.Connection], T], otherwise: T) -> T:
+    """``work`` on the cache's database, as one transaction. A damaged file is
+    replaced by an empty one and gives ``otherwise``. Each use opens its own
+    connection: a forked process must not share one."""
     try:
-        return _loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        with closing(_connect(folder)) as db, db:
+            return work(db)
+    except sqlite3.DatabaseError as error:
+        if not any(s in str(error) for s in ("not a database", "malformed", "corrupt")):
+            raise
+        log.debug("%s: damaged (%s); the cache starts again empty", folder / DATABASE, error)
+        for path in folder.glob(DATABASE + "*"):
+            path.unlink(missing_ok=True)
+        return otherwise
+
+
+def _connect(folder: Path) -> sqlite3.Connection:
+    folder.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(folder / DATABASE, timeout=60)
+    db.execute("PRAGMA synchronous = OFF")  # a cache: should the machine crash, a damaged file is only a miss
+    db.execute("CREATE TABLE IF NOT EXISTS entries (name TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID")
+    return db
+
+
+def stored(folder: Path) -> set[str]:
+    """The names of every entry kept."""
+    if not (folder / DATABASE).is_file():
+        return set()
+    return _use(folder, lambda db: {name for name, in db.execute("SELECT name FROM entries")}, set())
+
+
+def _read(folder: Path, name: str) -> Any:
+    """The entry's data with its objects decoded, or None when it is missing or damaged."""
+    if not (folder / DATABASE).is_file():
+        return None
+    row = _use(folder, lambda db: db.execute("SELECT data FROM entries WHERE name = ?", (name,)).fetchone(), None)
+    try:
+        return _loads(row[0]) if row and type(row[0]) is str else None
+    except (ValueError, KeyError, TypeError, RecursionError):
         return None
 
 
-def _write(folder: Path, name: str, data: Any) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f"{name}.{os.getpid()}.tmp"
-    temporary.write_text(_dumps(data), encoding="utf-8")
-    os.replace(temporary, folder / name)
+def _write(folder: Path, entries: Iterable[tuple[str, Any]]) -> None:
+    rows = [(name, _dumps(data)) for name, data in entries]
+    write = lambda db: db.executemany("INSERT OR REPLACE INTO entries (name, data) VALUES (?, ?)", rows)  # noqa: E731
+    if _use(folder, write, None) is None:  # the file was damaged: write into the new one
+        _use(folder, write, None)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -154,7 +194,7 @@ class LastBuild:
 
 
 def last_build(folder: Path) -> LastBuild | None:
-    data = _read(folder / LAST_BUILD)
+    data = _read(folder, LAST_BUILD)
     try:
         return LastBuild(data["fingerprint"], data["report"]) if isinstance(data["report"], model.BuildReport) else None
     except (KeyError, TypeError, ValueError):
@@ -162,7 +202,7 @@ def last_build(folder: Path) -> LastBuild | None:
 
 
 def save_last_build(folder: Path, last: LastBuild) -> None:
-    _write(folder, LAST_BUILD, {"fingerprint": last.fingerprint, "report": last.report})
+    _write(folder, [(LAST_BUILD, {"fingerprint": last.fingerprint, "report": last.report})])
 
 
 def _dumps(value: Any) -> str:

@@ -19,7 +19,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, TypeVar
 
 from . import assemble, cache, changes, extract, forked, ingest, normalize, render, write
 from .config import Settings
@@ -27,6 +27,7 @@ from .extract.gazetteer import RegistryEntry, load_registry
 from .model import Article, Brief, BuildReport, Problem, SourceError
 
 log = logging.getLogger("builder.pipeline")
+T = TypeVar("T")
 PARALLEL_FROM = 40   # fewer uncached articles than this are extracted in this process
 PROGRESS_FROM = 30   # more articles than this show a progress bar on a terminal
 
@@ -74,6 +75,16 @@ class _Clock:
         self.seconds[stage] += now - since
         return now
 
+    def timed(self, stage: str, items: Iterator[T]) -> Iterator[T]:
+        """``items`` as they come, the time spent making each added to ``stage``."""
+        while True:
+            started = time.perf_counter()
+            item = next(items, None)
+            self.add(stage, started)
+            if item is None:
+                return
+            yield item
+
 
 def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     clock = _Clock()
@@ -104,14 +115,14 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
         _stop_if_strict(problems, strict)
         briefs, state = changes.compare(briefs, changes.load(settings.site_dir))
         started = clock.add("changes", started)
-        pages = render.site(briefs, settings)
-        started = clock.add("render", started)
-        outcome = write.publish(pages, settings.output_path)
+        # Each page is written while the next renders: the render stage is the time spent making them.
+        outcome = write.publish(clock.timed("render", render.site(briefs, settings)), settings.output_path)
         changes.save(settings.site_dir, state)
     finally:
         if not saving():
             log.warning("briefs: the cache was not fully written; the next build extracts or merges again what it lacks")
     clock.add("write", started)
+    clock.seconds["write"] -= clock.seconds["render"]
     report = BuildReport(len(paths), len(listings), extracted, len(briefs), outcome.written, outcome.unchanged,
                          outcome.removed, tuple(problems), tuple(clock.seconds.items()))
     cache.save_last_build(settings.site_dir / cache.FOLDER, cache.LastBuild(_fingerprint(keys, settings), report))
@@ -185,8 +196,8 @@ class _Articles:
     def listings(self, keys: list[str], problems: list[Problem], workers: int,
                  clock: _Clock) -> tuple[list[Article], int]:
         """Every article as listed, in source order (the same whatever the workers), and how many were extracted."""
-        index = cache.load_index(self.folder)
-        entries = [self._cached(k, index) for k in keys]
+        index, stored = cache.load_index(self.folder), cache.stored(self.folder)
+        entries = [self._cached(k, index, stored) for k in keys]
         missing = [i for i, found in enumerate(entries) if found is None]
         sources = [self.paths[keys[i]] for i in missing]
         for i, (found, seconds, cacheable) in zip(missing, _extract_all(sources, self.settings, self.registry, workers)):
@@ -215,8 +226,7 @@ class _Articles:
 
     def keep(self) -> None:
         """Write to the cache the articles extracted and the briefs merged in this build."""
-        for key, (article, article_problems) in self.fresh.items():
-            cache.store(self.folder, key, article, article_problems)
+        cache.store(self.folder, self.fresh)
         cache.store_briefs(self.folder, self.merged)
 
     def forget_the_rest(self) -> None:
@@ -224,10 +234,10 @@ class _Articles:
         cache.prune(self.folder, set(self.paths) | self.used)
         self.full.clear()
 
-    def _cached(self, key: str, index: dict[str, cache.Entry]) -> cache.Entry | None:
+    def _cached(self, key: str, index: dict[str, cache.Entry], stored: set[str]) -> cache.Entry | None:
         """A source's listing from the index, or from its entry when the index
         lacks it (a build stopped before writing it); None when not cached."""
-        if not cache.has(self.folder, key):
+        if key not in stored:
             return None
         if key in index:
             return index[key]

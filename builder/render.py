@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import jinja2
 import yaml
@@ -246,34 +246,32 @@ PER_PAGE = 100  # rows on an archive page: about the size of an actor page, so t
 APPEARANCES = 10
 
 
-def site(briefs: Iterable[Brief], settings: Settings) -> tuple[Page, ...]:
+def site(briefs: Iterable[Brief], settings: Settings) -> Iterator[Page]:
     """Every generated page: the briefs (with archives of long timelines and
     source lists), a page per region and per actor, the timeline and sources
-    across all briefs, the index, the tags and the feed."""
+    across all briefs, the index, the tags and the feed; each as soon as it is rendered."""
     env = environment(settings.templates_path)
     briefs = tuple(briefs)
     links = site_map(briefs)
     regions: dict[str, list[Brief]] = defaultdict(list)
     for brief in _newest_briefs(briefs):
         regions[brief.region].append(brief)
-    pages = []
     for brief in briefs:
-        pages.append(Page(links.brief(brief), brief_page(brief, settings.templates_path, links)))
-        pages += _brief_archives(env, brief, links)
+        yield Page(links.brief(brief), brief_page(brief, settings.templates_path, links))
+        yield from _brief_archives(env, brief, links)
     for region, members in sorted(regions.items()):
         path = links.region(region)
-        pages.append(Page(path, _render(env, "region.md.j2", region=region, briefs=members,
-                                        href=lambda b, p=path: links.relative(p, links.brief(b)))))
-    pages += _actor_pages(env, briefs, links)
-    pages += _paged(env, "timeline", "Timeline", _all_events(briefs), links)
+        yield Page(path, _render(env, "region.md.j2", region=region, briefs=members,
+                                 href=lambda b, p=path: links.relative(p, links.brief(b))))
+    yield from _actor_pages(env, briefs, links)
+    yield from _paged(env, "timeline", "Timeline", _all_events(briefs), links)
     articles = [(a, b) for b in briefs for a in newest_first(b.articles)]
     articles = sorted(articles, key=lambda pair: pair[0].published or dt.date.min, reverse=True)
-    pages += _paged(env, "sources", "Sources", articles, links, newest_on_top=True)
-    pages.append(Page("index.md", _render(env, "index.md.j2", regions=sorted(regions.items()),
-                                          href=links.brief, region_path=links.region)))
-    pages.append(Page("tags.md", _render(env, "tags.md.j2", tags=sorted({t for b in briefs for t in b.tags}))))
-    pages.append(changes.feed(briefs, settings.site_url, settings.site_name, settings.output, links.brief))
-    return tuple(sorted(pages, key=lambda p: p.path))
+    yield from _paged(env, "sources", "Sources", articles, links, newest_on_top=True)
+    yield Page("index.md", _render(env, "index.md.j2", regions=sorted(regions.items()),
+                                   href=links.brief, region_path=links.region))
+    yield Page("tags.md", _render(env, "tags.md.j2", tags=sorted({t for b in briefs for t in b.tags})))
+    yield changes.feed(briefs, settings.site_url, settings.site_name, settings.output, links.brief)
 
 
 def _paged(env: jinja2.Environment, name: str, title: str, rows: list[tuple[Any, Brief]], links: SiteMap,

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .model import Page
 
@@ -68,38 +68,68 @@ def locked(folder: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def publish(pages: tuple[Page, ...], output: Path) -> Outcome:
-    """Make ``output`` hold exactly ``pages`` among the files the builder owns."""
-    _check_paths(pages)
+def publish(pages: Iterable[Page], output: Path) -> Outcome:
+    """Make ``output`` hold exactly ``pages`` among the files the builder owns.
+    Each page is written as it comes, so ``pages`` may still be rendering."""
     recover(output)
     previous = _manifest(output)
-    clashes = [p.path for p in pages if (output / p.path).exists() and p.path not in previous]
-    if clashes:
-        raise WriteError(f"{output / clashes[0]}: exists and was not written by the builder — "
-                         "move it, or set another `output` folder for the briefs")
-    current = {p.path for p in pages}
-    changed = [p for p in pages if _differs(output / p.path, p.text)]
-    stale = sorted(p for p in previous - current if (output / p).exists())
-    if not changed and not stale and (output / MANIFEST).is_file() and _manifest(output) == current:
-        return Outcome(0, len(pages), 0)
     staging = output.parent / f"{STAGING}{uuid.uuid4().hex[:8]}"
     try:
-        _stage(staging, output, pages, changed, previous)
+        current, written = _stage(staging, output, pages, previous)
+        stale = sorted(p for p in previous - current if (output / p).exists())
+        if not written and not stale and (output / MANIFEST).is_file() and previous == current:
+            return Outcome(0, len(current), 0)  # nothing to swap: the folder stays as it is, mtimes and all
+        _carry_over(staging, output, previous)
+        text = json.dumps({"generated_by": "briefs", "files": sorted(current)}, indent=1) + "\n"
+        (staging / MANIFEST).write_text(text, encoding="utf-8")
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Outcome(len(changed), len(pages) - len(changed), len(stale))
+    return Outcome(written, len(current) - written, len(stale))
 
 
-def _stage(staging: Path, output: Path, pages: tuple[Page, ...], changed: list[Page], previous: set[str]) -> None:
-    """The complete new output folder, built beside the old one."""
+def _stage(staging: Path, output: Path, pages: Iterable[Page], previous: set[str]) -> tuple[set[str], int]:
+    """Every page in the staging folder beside the output folder: the paths
+    staged, and how many of them are new or changed."""
     staging.mkdir(parents=True)
-    fresh = {p.path for p in changed}
-    for folder in sorted({posixpath.dirname(p.path) for p in pages} - {""}):
-        (staging / folder).mkdir(parents=True, exist_ok=True)
+    staged: set[str] = set()
+    folders: set[str] = set()
     # Creating a file mostly waits on the disk: a few at a time (threads; the lock is released while waiting).
     with ThreadPoolExecutor(max_workers=WRITERS) as writers:
-        list(writers.map(lambda page: _put(page, staging, output, page.path in fresh), pages))
+        jobs = []
+        for page in pages:
+            _check(page, staged, output, previous)
+            folder = posixpath.dirname(page.path)
+            if folder and folder not in folders:
+                (staging / folder).mkdir(parents=True, exist_ok=True)
+                folders.add(folder)
+            jobs.append(writers.submit(_put, page, staging, output))
+        written = sum(job.result() for job in jobs)
+    return staged, written
+
+
+def _check(page: Page, staged: set[str], output: Path, previous: set[str]) -> None:
+    """A page's path stays inside the output folder, comes once, and is not a file written by hand."""
+    if not _inside(page.path) or page.path in staged:
+        raise WriteError(f"refusing to write {page.path!r}: outside the output folder or written twice")
+    if page.path not in previous and (output / page.path).exists():
+        raise WriteError(f"{output / page.path}: exists and was not written by the builder — "
+                         "move it, or set another `output` folder for the briefs")
+    staged.add(page.path)
+
+
+def _put(page: Page, staging: Path, output: Path) -> bool:
+    """A page in the staging folder: written if new or changed (True), else a link to the file as it is."""
+    target = staging / page.path
+    if _differs(output / page.path, page.text):
+        target.write_text(page.text, encoding="utf-8", newline="\n")
+        return True
+    _link(output / page.path, target)
+    return False
+
+
+def _carry_over(staging: Path, output: Path, previous: set[str]) -> None:
+    """Files, links and folders written by hand into the output folder, kept in the new one."""
     for path in _hand_written(output, previous):
         target = staging / path
         if (output / path).is_dir() and not (output / path).is_symlink():
@@ -107,17 +137,6 @@ def _stage(staging: Path, output: Path, pages: tuple[Page, ...], changed: list[P
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             _link(output / path, target)
-    text = json.dumps({"generated_by": "briefs", "files": sorted(p.path for p in pages)}, indent=1) + "\n"
-    (staging / MANIFEST).write_text(text, encoding="utf-8")
-
-
-def _put(page: Page, staging: Path, output: Path, fresh: bool) -> None:
-    """A page in the staging folder: written if new or changed, else a link to the file as it is."""
-    target = staging / page.path
-    if fresh:
-        target.write_text(page.text, encoding="utf-8", newline="\n")
-    else:
-        _link(output / page.path, target)
 
 
 def _link(source: Path, target: Path) -> None:
@@ -162,14 +181,6 @@ def recover(output: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
     for leftover in output.parent.glob(f"{STAGING}*"):
         shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _check_paths(pages: tuple[Page, ...]) -> None:
-    seen = set()
-    for page in pages:
-        if not _inside(page.path) or page.path in seen:
-            raise WriteError(f"refusing to write {page.path!r}: outside the output folder or written twice")
-        seen.add(page.path)
 
 
 def _inside(path: str) -> bool:

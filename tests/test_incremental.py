@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -98,10 +100,14 @@ def test_a_warm_build_writes_what_a_cold_build_writes(harbour):
     assert (harbour / "briefs-state.json").read_bytes() == (cold / "briefs-state.json").read_bytes()
 
 
+def _damage_every_entry(site: Path, data: str) -> None:
+    with closing(sqlite3.connect(site / ".briefs-cache" / "cache.sqlite")) as db, db:
+        assert db.execute("UPDATE entries SET data = ?", (data,)).rowcount > 13
+
+
 def test_a_damaged_cache_entry_is_extracted_again(harbour):
     before = snapshot(harbour / "docs")
-    for entry in (harbour / ".briefs-cache").glob("*.json"):
-        entry.write_text("{not json", encoding="utf-8")
+    _damage_every_entry(harbour, "{not json")
 
     report = build(load_settings(harbour))
 
@@ -118,10 +124,8 @@ def test_a_damaged_cache_entry_is_extracted_again(harbour):
 ])
 def test_a_cache_entry_of_the_wrong_shape_is_a_miss(harbour, damage):
     before = snapshot(harbour / "docs")
-    folder = harbour / ".briefs-cache"
-    for entry in folder.glob("*.json"):
-        entry.write_text(damage, encoding="utf-8")
-    (folder / "stray.json").mkdir()
+    _damage_every_entry(harbour, damage)
+    (harbour / ".briefs-cache" / "stray").mkdir()
 
     report = build(load_settings(harbour))
 
@@ -157,17 +161,31 @@ def test_a_source_replaced_by_a_link_to_the_same_bytes_outside_is_refused(harbou
     assert any("2025-02-01-report-0.md" in p.path for p in report.problems if p.severity == "error")
 
 
+def test_a_damaged_cache_file_is_a_cache_started_again(harbour):
+    before = snapshot(harbour / "docs")
+    database = harbour / ".briefs-cache" / "cache.sqlite"
+    database.write_bytes(b"not a database" * 1000)
+
+    first, second = build(load_settings(harbour)), build(load_settings(harbour))
+
+    assert (first.extracted, second.extracted) == (13, 0)
+    assert snapshot(harbour / "docs") == before
+    assert database.read_bytes().startswith(b"SQLite format 3")
+
+
 def test_a_lost_index_reads_the_articles_back_instead_of_extracting_them(harbour):
     before = snapshot(harbour / "docs")
-    (harbour / ".briefs-cache" / "index.json").unlink()
-    (harbour / ".briefs-cache" / "last-build.json").unlink()
-    (harbour / ".briefs-cache" / "left-over.json.123.tmp").write_text("{", encoding="utf-8")
+    folder = harbour / ".briefs-cache"
+    with closing(sqlite3.connect(folder / "cache.sqlite")) as db, db:
+        assert db.execute("DELETE FROM entries WHERE name IN ('index', 'last-build')").rowcount == 2
+    (folder / "left-over.json.123.tmp").write_text("{", encoding="utf-8")  # as an earlier builder left them
+    (folder / "0123abcd.json").write_text("{}", encoding="utf-8")
 
     report = build(load_settings(harbour))
 
     assert report.extracted == 0
     assert snapshot(harbour / "docs") == before
-    assert not list((harbour / ".briefs-cache").glob("*.tmp"))
+    assert sorted(p.name for p in folder.iterdir()) == ["cache.sqlite"]
 
 
 def test_a_touched_but_unchanged_source_is_not_extracted_again(harbour):
