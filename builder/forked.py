@@ -8,8 +8,12 @@ is done here instead.
 from __future__ import annotations
 
 import os
+import pickle
 import threading
-from typing import Callable
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def usable() -> bool:
@@ -31,3 +35,43 @@ def in_background(function: Callable[[], None]) -> Callable[[], bool]:
         finally:
             os._exit(code)
     return lambda: os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
+
+
+def shared(work: Callable[[T], R], items: Sequence[T], weight: Callable[[T], int]) -> list[R]:
+    """``work(item)`` for each item, in order: about half of them (by weight)
+    in a forked child, which reads the items where they are and sends back
+    only its results. Should the child fail, its half is done here."""
+    if not usable() or len(items) < 2:
+        return [work(item) for item in items]
+    mine, theirs = _halves([weight(item) for item in items])
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which never returns
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(pickle.dumps([work(items[i]) for i in theirs], pickle.HIGHEST_PROTOCOL))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    done = {i: work(items[i]) for i in mine}
+    with os.fdopen(read, "rb") as pipe:
+        sent = pipe.read()  # the child waits until it is read: read it before waiting for the child
+    if os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0:
+        done.update(zip(theirs, pickle.loads(sent)))
+    else:
+        done.update((i, work(items[i])) for i in theirs)
+    return [done[i] for i in range(len(items))]
+
+
+def _halves(weights: list[int]) -> tuple[list[int], list[int]]:
+    """Item numbers in two sets of about equal weight, the heaviest placed first."""
+    halves: tuple[list[int], list[int]] = ([], [])
+    loads = [0, 0]
+    for i in sorted(range(len(weights)), key=lambda i: -weights[i]):
+        lighter = 0 if loads[0] <= loads[1] else 1
+        halves[lighter].append(i)
+        loads[lighter] += weights[i]
+    return halves

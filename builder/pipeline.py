@@ -106,7 +106,7 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     started = time.perf_counter()
     plans, assembly_problems = assemble.groups(listings, settings.group)
     problems += assembly_problems
-    briefs = tuple(known.brief(plan) for plan in plans)
+    briefs = known.briefs(plans)
     known.forget_the_rest()
     # Kept by a forked child while the pages render: no copy of the articles and briefs is made.
     saving = forked.in_background(known.keep)
@@ -215,14 +215,21 @@ class _Articles:
                 self.by_source[listing.source] = k
         return listings, len(missing)
 
-    def brief(self, plan: assemble.Group) -> Brief:
-        members = [self.by_source[s] for s in plan.sources]
-        entry = cache.brief_key(self.settings.group, plan, members)
-        self.used.add(entry)
-        found = cache.load_brief(self.folder, entry)
-        if found is None:
-            found = self.merged[entry] = assemble.brief(plan, [self._article(k) for k in members])
-        return found
+    def briefs(self, plans: tuple[assemble.Group, ...]) -> tuple[Brief, ...]:
+        """Each group's brief: read back whole, or merged (on two processes when there are many articles)."""
+        members = [[self.by_source[s] for s in plan.sources] for plan in plans]
+        entries = [cache.brief_key(self.settings.group, p, m) for p, m in zip(plans, members)]
+        self.used.update(entries)
+        found = [cache.load_brief(self.folder, entry) for entry in entries]
+        missing = [i for i, brief in enumerate(found) if brief is None]
+        jobs = [(plans[i], [self._article(k) for k in members[i]]) for i in missing]
+        if sum(len(articles) for _, articles in jobs) >= PARALLEL_FROM:
+            merged = forked.shared(_merge, jobs, weight=lambda job: len(job[1]))
+        else:
+            merged = [_merge(job) for job in jobs]
+        for i, brief in zip(missing, merged):
+            found[i] = self.merged[entries[i]] = brief
+        return tuple(found)  # type: ignore[arg-type]
 
     def keep(self) -> None:
         """Write to the cache the articles extracted and the briefs merged in this build."""
@@ -261,6 +268,10 @@ class _Articles:
                     self.fresh[key] = found
             self.full[key] = found[0]  # type: ignore[assignment]
         return self.full[key]
+
+
+def _merge(job: tuple[assemble.Group, list[Article]]) -> Brief:
+    return assemble.brief(*job)
 
 
 def _cache_context(settings: Settings) -> str:

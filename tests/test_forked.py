@@ -3,6 +3,8 @@ for, and a failure reported by the wait."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from builder import forked
@@ -35,3 +37,40 @@ def test_without_fork_the_work_is_done_at_once(tmp_path, monkeypatch):
     forked.in_background(lambda: target.write_text("kept", encoding="utf-8"))
 
     assert target.read_text(encoding="utf-8") == "kept"
+
+
+def test_shared_work_gives_every_result_in_order_and_half_is_done_by_a_child():
+    items = list(range(40))
+
+    results = forked.shared(lambda n: (n * n, os.getpid()), items, weight=lambda n: n)
+
+    assert [square for square, _ in results] == [n * n for n in items]
+    if forked.usable():
+        doers = {pid for _, pid in results}
+        assert len(doers) == 2 and os.getpid() in doers
+
+
+def test_shared_work_a_child_fails_on_is_done_again_here_and_raises_here():
+    parent = os.getpid()
+
+    def fragile(n: int) -> int:
+        if n == 7 and os.getpid() != parent:
+            os._exit(3)  # the child dies without a word
+        return n + 1
+
+    assert forked.shared(fragile, list(range(10)), weight=lambda n: 1) == list(range(1, 11))
+
+    def broken(n: int) -> int:
+        if n == 7:
+            raise KeyError("a bug")
+        return n
+
+    with pytest.raises(KeyError):
+        forked.shared(broken, list(range(10)), weight=lambda n: 1)
+
+
+def test_shared_work_is_split_by_weight():
+    mine, theirs = forked._halves([50, 1, 1, 1, 30, 20])
+
+    assert sorted(mine + theirs) == list(range(6))
+    assert {0} <= set(mine) and {4, 5} <= set(theirs)
