@@ -189,6 +189,7 @@ class _Articles:
         self.folder, self.paths, self.settings, self.registry = folder, paths, settings, registry
         self.full: dict[str, Article] = {}      # key -> article extracted or read in this build
         self.by_source: dict[str, str] = {}     # source -> key
+        self.stored: set[str] = set()           # entries the cache held when the build began
         self.used: set[str] = set()             # brief entries of this build
         self.fresh: dict[str, cache.Entry] = {}  # sources extracted in this build, to keep
         self.merged: dict[str, Brief] = {}      # brief entries merged in this build, to keep
@@ -196,8 +197,8 @@ class _Articles:
     def listings(self, keys: list[str], problems: list[Problem], workers: int,
                  clock: _Clock) -> tuple[list[Article], int]:
         """Every article as listed, in source order (the same whatever the workers), and how many were extracted."""
-        index, stored = cache.load_index(self.folder), cache.stored(self.folder)
-        entries = [self._cached(k, index, stored) for k in keys]
+        index, self.stored = cache.load_index(self.folder), cache.stored(self.folder)
+        entries = [self._cached(k, index) for k in keys]
         missing = [i for i, found in enumerate(entries) if found is None]
         sources = [self.paths[keys[i]] for i in missing]
         for i, (found, seconds, cacheable) in zip(missing, _extract_all(sources, self.settings, self.registry, workers)):
@@ -220,7 +221,7 @@ class _Articles:
         members = [[self.by_source[s] for s in plan.sources] for plan in plans]
         entries = [cache.brief_key(self.settings.group, p, m) for p, m in zip(plans, members)]
         self.used.update(entries)
-        found = [cache.load_brief(self.folder, entry) for entry in entries]
+        found = [cache.load_brief(self.folder, entry) if entry in self.stored else None for entry in entries]
         missing = [i for i, brief in enumerate(found) if brief is None]
         jobs = [(plans[i], [self._article(k) for k in members[i]]) for i in missing]
         if sum(len(articles) for _, articles in jobs) >= PARALLEL_FROM:
@@ -241,10 +242,10 @@ class _Articles:
         cache.prune(self.folder, set(self.paths) | self.used)
         self.full.clear()
 
-    def _cached(self, key: str, index: dict[str, cache.Entry], stored: set[str]) -> cache.Entry | None:
+    def _cached(self, key: str, index: dict[str, cache.Entry]) -> cache.Entry | None:
         """A source's listing from the index, or from its entry when the index
         lacks it (a build stopped before writing it); None when not cached."""
-        if key not in stored:
+        if key not in self.stored:
             return None
         if key in index:
             return index[key]
