@@ -97,16 +97,19 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     if last and last.fingerprint == _fingerprint(keys, settings):
         return _unchanged(last, problems, strict, len(paths))
     known = _Articles(settings.site_dir / cache.FOLDER, dict(zip(keys, paths)), settings, registry)
-    gc.disable()  # the articles arriving hold no cycles: collecting while they pile up only costs time
+    # Articles and briefs hold no cycles and live to the end of the build: the
+    # collector would only scan them again and again while they pile up (so
+    # would it in the extraction workers, which are forked meanwhile and inherit this).
+    gc.disable()
     try:
         listings, extracted = known.listings(keys, problems, workers, clock)
+        started = time.perf_counter()
+        plans, assembly_problems = assemble.groups(listings, settings.group)
+        problems += assembly_problems
+        briefs = known.briefs(plans)
     finally:
         gc.enable()
-    gc.freeze()  # the articles live to the end of the build: the collector need not scan them again and again
-    started = time.perf_counter()
-    plans, assembly_problems = assemble.groups(listings, settings.group)
-    problems += assembly_problems
-    briefs = known.briefs(plans)
+    gc.freeze()
     known.forget_the_rest()
     # Kept by a forked child while the pages render: no copy of the articles and briefs is made.
     saving = forked.in_background(known.keep)
