@@ -16,8 +16,11 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from functools import lru_cache
-from typing import Any, Callable, Hashable, Iterable, TypeVar
+from itertools import chain, repeat
+from operator import attrgetter
+from typing import Any, Callable, Hashable, Iterable, Iterator, TypeVar
 
 from .extract import slugify
 from .extract.actors import name_key
@@ -111,9 +114,25 @@ def _brief(slug: str, region: str, topic: str, members: list[Article]) -> Brief:
 
 
 @lru_cache(maxsize=65536)
-def words(text: str) -> frozenset[str]:
-    """Content words of a sentence, for comparing two sentences."""
-    return frozenset(WORD.findall(text.lower())) - STOPWORDS
+def words(text: str) -> tuple[str, ...]:
+    """Content words of a sentence, each once, longest first (ties in ABC
+    order), for comparing two sentences: near-duplicates share at least one of
+    their three longest words. A tuple, not a set: the garbage collector stops
+    scanning a tuple of strings, and a build keeps thousands here."""
+    if text.isascii():  # nearly always: lowering, blanking what WORD does not take and splitting beats WORD
+        found = frozenset(text.encode().translate(_LOWERED_WORDS).decode().split()) - _NOT_WORDS
+    else:
+        found = frozenset(WORD.findall(text.lower())) - STOPWORDS
+    ranked = sorted(found)
+    ranked.sort(key=len, reverse=True)
+    return tuple(ranked)
+
+
+# WORD for ASCII text: a table that lowers capitals (A-Z are 32 below a-z) and blanks every other byte
+# not in a word, and what splitting then keeps that WORD does not
+_WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789"
+_LOWERED_WORDS = bytes(c + 32 if 65 <= c <= 90 else c if c in _WORD_BYTES else 32 for c in range(256))
+_NOT_WORDS = STOPWORDS | {chr(c) for c in _WORD_BYTES}  # and words of one letter or digit
 
 
 @lru_cache(maxsize=65536)
@@ -123,105 +142,160 @@ def _bits(text: str) -> int:
     between them bound how many words they can share."""
     bits = 0
     for word in words(text):
-        bits |= 1 << (hash(word) & 255)
+        bits |= _BIT[hash(word) & 255]
     return bits
 
 
-class _Group:
-    """Items found to be the same, the first one standing for them, with the
-    words of its sentence (and how many, and their bits)."""
+_BIT = tuple(1 << n for n in range(256))  # looked up: cheaper than shifting
 
-    __slots__ = ("items", "first", "words", "size", "bits")
-
-    def __init__(self, first: Any, words: frozenset[str], bits: int):
-        self.items = [first]
-        self.first = first
-        self.words = words
-        self.size = len(words)
-        self.bits = bits
-
-    def add(self, item: Any) -> None:
-        self.items.append(item)
+# _alike's bound at SAME_TEXT = p/q in ints: ``most >= p/q * (total - most)``, where ``total - most``
+# is the bits two sentences set between them, holds only if ``q * total >= (p + q) * bits`` (so no match
+# is lost), and ints are cheaper than floats. ``q * total`` is the reach of the two sentences.
+_TEXT_P, _TEXT_Q = Fraction(SAME_TEXT).limit_denominator(1000).as_integer_ratio()
+_TEXT_PQ = _TEXT_P + _TEXT_Q
 
 
-class _SourcedGroup(_Group):
-    """A group that also knows the sources of its items."""
+class _Groups:
+    """Items found to be the same, in groups numbered in order of first
+    appearance: each group's first item (standing for the group), the words of
+    its sentence (their reach and bits) and its tie, and with ``sourced`` the
+    groups each source is cited in. In lists by group rather than an object per
+    group, and a list of items only for a group of several: a brief has
+    thousands of groups, most of one item, and each is compared many times."""
 
-    __slots__ = ("sources",)
+    __slots__ = ("first", "several", "words", "reaches", "bits", "ties", "cited_in")
 
-    def __init__(self, first: Any, words: frozenset[str], bits: int):
-        super().__init__(first, words, bits)
-        self.sources = {c.source for c in first.citations}
+    def __init__(self, sourced: bool):
+        self.first: list[Any] = []
+        self.several: dict[int, list[Any]] = {}  # group -> its items, for a group of more than one
+        self.words: list[tuple[str, ...]] = []
+        self.reaches: list[int] = []
+        self.bits: list[int] = []
+        self.ties: list[Hashable] = []
+        self.cited_in: defaultdict[str, set[int]] | None = defaultdict(set) if sourced else None
 
-    def add(self, item: Any) -> None:
-        super().add(item)
-        self.sources.update([c.source for c in item.citations])
+    def new(self, item: Any, words: tuple[str, ...], bits: int, tie: Hashable) -> int:
+        """Start a group with an item; its number."""
+        number = len(self.first)
+        self.first.append(item)
+        self.words.append(words)
+        self.reaches.append(_TEXT_Q * len(words))
+        self.bits.append(bits)
+        self.ties.append(tie)
+        if self.cited_in is not None:
+            self._cite(number, item)
+        return number
+
+    def add(self, number: int, item: Any) -> None:
+        items = self.several.get(number)
+        if items is None:
+            self.several[number] = [self.first[number], item]
+        else:
+            items.append(item)
+        if self.cited_in is not None:
+            self._cite(number, item)
+
+    def _cite(self, number: int, item: Any) -> None:
+        for citation in item.citations:
+            self.cited_in[citation.source].add(number)
+
+    def items(self) -> Iterator[list[Any]]:
+        """Each group's items, the first first."""
+        return (self.several.get(number) or [first] for number, first in enumerate(self.first))
 
 
-def _alike(group: _Group, words: frozenset[str], bits: int, least: float, fewest: int = 1) -> bool:
-    """Whether the group's sentence and another (its words and their bits) have
+def _alike(groups: _Groups, number: int, words: frozenset[str], bits: int, least: float, fewest: int = 1) -> bool:
+    """Whether a group's sentence and another (its words and their bits) have
     at least ``fewest`` words in common and at least ``least`` of all their words
     (Jaccard). The bits rule out most pairs without comparing words."""
-    total = group.size + len(words)
-    most = total - (group.bits | bits).bit_count()  # words shared at most
+    total = len(groups.words[number]) + len(words)
+    most = total - (groups.bits[number] | bits).bit_count()  # words shared at most
     if most < fewest or most < least * (total - most):
         return False
-    shared = len(group.words & words)
+    return _shares(groups, number, words, least, fewest)
+
+
+def _shares(groups: _Groups, number: int, words: frozenset[str], least: float = SAME_TEXT, fewest: int = 1) -> bool:
+    """``_alike`` without its bound, for a group whose bits are known to allow
+    it: those of every group ``find`` sees allow SAME_TEXT, bar the item's tie."""
+    group_words = groups.words[number]
+    shared = len(words.intersection(group_words))
     # Decides as ``shared / (total - shared) >= least`` does for these thresholds (checked up to 3,000 words).
-    return shared >= fewest and shared >= least * (total - shared)
+    return shared >= fewest and shared >= least * (len(group_words) + len(words) - shared)
 
 
 # The first of some groups (their numbers, ascending) that is the same thing as
 # an item (with the words of its sentence and their bits), or -1.
-Find = Callable[[list[_Group], list[int], T, frozenset[str], int], int]
+Find = Callable[[_Groups, list[int], T, frozenset[str], int], int]
 
 
 def _merge(items: list[T], text: Callable[[T], str], find: Find,
-           keys: Callable[[T, str], Iterable[Hashable]], group: type[_Group] = _Group) -> list[_Group]:
-    """Items in groups of the same thing, in order of first appearance; ``text``
-    is the sentence compared, its words found once per item. Only items
-    sharing a key are compared (``keys``, without repeats: the longest words,
-    a date), and per key only the RECENT latest groups, so a brief of
-    thousands of articles stays linear."""
-    groups: list[_Group] = []
-    index: dict[Hashable, list[int]] = {}  # key -> its latest groups, oldest first
-    for item in items:
-        sentence = text(item)
-        found_words = words(sentence)
-        bits = _bits(sentence)
-        item_keys = keys(item, sentence)
-        recent = [index[k] for k in item_keys if k in index]
-        found = find(groups, sorted(set().union(*recent)), item, found_words, bits) if recent else -1
+           keys: Callable[[T, tuple[str, ...]], Iterable[Hashable]],
+           tie: Callable[[T], Hashable] | None = None, sourced: bool = False) -> Iterator[list[T]]:
+    """Items in groups of the same thing (each group's items, the first
+    standing for them), in order of first appearance; ``text`` is the sentence
+    compared. Only items sharing a key are compared (``keys`` of an item and
+    its three longest words, without repeats: those words, a date), and per
+    key only the RECENT latest groups, so a brief of thousands of articles
+    stays linear.
+
+    ``find`` sees only the groups whose first item has the item's ``tie`` (a
+    date, a question), or whose bits allow SAME_TEXT, as it asks at least
+    that of any other: a test here spares a call for each group it would
+    reject. ``sourced``: ``find`` needs to know which groups cite a source."""
+    groups = _Groups(sourced)
+    reaches, bits_of, ties = groups.reaches, groups.bits, groups.ties  # looked up for every candidate
+    # key -> its latest groups, oldest first: a list, or for a key of one group (most keys) its number
+    index: dict[Hashable, int | list[int]] = {}
+    sentences = [*map(text, items)]
+    for item, found_words, bits, item_tie in zip(items, map(words, sentences), map(_bits, sentences),
+                                                 map(tie, items) if tie else repeat(None)):
+        item_keys = keys(item, found_words[:3])
+        recent = [*map(index.get, item_keys)]
+        pool = set()
+        for latest in recent:
+            if latest.__class__ is list:
+                pool.update(latest)
+            elif latest is not None:
+                pool.add(latest)
+        reach = _TEXT_Q * len(found_words)
+        if tie:
+            near = [n for n in pool
+                    if ties[n] == item_tie or reaches[n] + reach >= _TEXT_PQ * (bits_of[n] | bits).bit_count()]
+        else:  # the same test, with no tie to compare
+            near = [n for n in pool if reaches[n] + reach >= _TEXT_PQ * (bits_of[n] | bits).bit_count()]
+        near.sort()
+        found = find(groups, near, item, frozenset(found_words), bits) if near else -1
         if found < 0:
-            found = len(groups)
-            groups.append(group(item, found_words, bits))
+            found = groups.new(item, found_words, bits, item_tie)
         else:
-            groups[found].add(item)
-        for k in item_keys:
-            latest = index.setdefault(k, [])
-            if not latest or latest[-1] != found:
+            groups.add(found, item)
+        for key, latest in zip(item_keys, recent):
+            if latest is None:
+                index[key] = found  # no list (nor an object for the garbage collector to count)
+            elif latest.__class__ is not list:
+                if latest != found:
+                    index[key] = [latest, found]
+            elif latest[-1] != found:
                 latest.append(found)
                 if len(latest) > RECENT:
                     del latest[0]
-    return groups
+    return groups.items()
 
 
-def _cited_by_all(group: _Group, **changes: Any) -> Any:
-    """The group's first item citing every source of the group (and with ``changes``)."""
-    first = group.first
-    if len(group.items) == 1 and len(first.citations) == 1:
+_CITATIONS = attrgetter("citations")
+
+
+def _cited_by_all(items: list[Any], **changes: Any) -> Any:
+    """A group's first item citing every source of the group (and with ``changes``)."""
+    first = items[0]
+    if len(items) == 1 and len(first.citations) == 1:
         citations = first.citations  # the common case: one item citing one sentence
     else:
-        citations = tuple(dict.fromkeys(c for item in group.items for c in item.citations))
-    if citations == first.citations and all(getattr(first, k) == v for k, v in changes.items()):
+        citations = tuple(dict.fromkeys(chain.from_iterable(map(_CITATIONS, items))))
+    if citations == first.citations and (not changes or all(getattr(first, k) == v for k, v in changes.items())):
         return first
     return replace(first, citations=citations, **changes)
-
-
-@lru_cache(maxsize=65536)
-def _longest(text: str) -> tuple[str, ...]:
-    """A sentence's three longest content words: near-duplicates share at least one."""
-    return tuple(sorted(sorted(words(text)), key=len, reverse=True)[:3])  # longest first, ties in ABC order
 
 
 # --- sections ---------------------------------------------------------------------
@@ -229,13 +303,13 @@ def _longest(text: str) -> tuple[str, ...]:
 
 def merge_statements(statements: list[Statement]) -> tuple[Statement, ...]:
     """Background lines, near-duplicates merged (the first wording kept, all sources cited)."""
-    groups = _merge(statements, lambda s: s.text, _first_similar, lambda s, text: _longest(text))
-    return tuple(_cited_by_all(g) for g in groups)
+    groups = _merge(statements, attrgetter("text"), _first_similar, lambda s, longest: longest)
+    return tuple(map(_cited_by_all, groups))
 
 
-def _first_similar(groups: list[_Group], candidates: list[int], item: Any, found: frozenset[str], bits: int) -> int:
+def _first_similar(groups: _Groups, candidates: list[int], item: Any, found: frozenset[str], bits: int) -> int:
     for number in candidates:
-        if _alike(groups[number], found, bits, SAME_TEXT):
+        if _shares(groups, number, found):
             return number
     return -1
 
@@ -247,13 +321,17 @@ def merge_actors(articles: list[Article]) -> tuple[Actor, ...]:
     by_name: dict[str, int] = {}
     for article in articles:
         for actor in article.actors:
-            keys = [name_key(n) for n in (actor.name, *actor.aliases)]
-            index = next((by_name[k] for k in keys if k in by_name), None)
-            if index is None:
+            keys = [*map(name_key, (actor.name, *actor.aliases))]
+            for key in keys:
+                index = by_name.get(key)
+                if index is not None:
+                    break
+            else:
                 index = len(groups)
                 groups.append([])
             groups[index].append(actor)
-            by_name.update({k: index for k in keys if k not in by_name})
+            for key in keys:
+                by_name.setdefault(key, index)
     return tuple(sorted((_one_actor(g) for g in groups), key=lambda a: (-a.mentions, a.name)))
 
 
@@ -273,50 +351,58 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
     """One entry per event: the same date and much the same sentence is one
     event citing each source; the same sentence with another date keeps both
     dates side by side. Dated entries by date, undated last in source order."""
-    def find(groups: list[_Group], candidates: list[int], b: Event, second: frozenset[str], bits: int) -> int:
-        source, date = b.citations[0].source, b.date
+    def find(groups: _Groups, candidates: list[int], b: Event, second: frozenset[str], bits: int) -> int:
+        date, cites_source = b.date, groups.cited_in.get(b.citations[0].source, ())
         for number in candidates:
-            group = groups[number]
-            a = group.first  # only dated events have keys, so both are dated
-            if source in group.sources:
+            a = groups.first[number]  # only dated events have keys, so both are dated
+            if number in cites_source:
                 if a.date == date and a.event == b.event:  # one source: only an exact repeat
                     return number
             elif a.date == date:
-                if _alike(group, second, bits, SAME_EVENT[a.precision or "year"], fewest=2):
+                if _alike(groups, number, second, bits, SAME_EVENT[a.precision or "year"], fewest=2):
                     return number
-            elif _alike(group, second, bits, SAME_TEXT):
+            elif _shares(groups, number, second):  # another date: the bits allow SAME_TEXT
                 return number
         return -1
 
-    def one(group: _Group) -> Event:
-        first = group.first
+    def one(group: list[Event]) -> Event:
+        first = group[0]
+        if len(group) == 1 and len(first.citations) == 1 and first.other_dates == ():
+            return first  # the common case: nothing to change (as _cited_by_all would find)
         others: dict[str, Citation] = {}
-        for event in group.items[1:]:
+        for event in group[1:]:
             if event.date != first.date and event.date not in others:
                 others[event.date] = event.citation
         return _cited_by_all(group, other_dates=tuple(others.items()))
 
-    groups = _merge(events, lambda e: e.event, find,
-                    lambda e, text: [f"date:{e.date}", *_longest(text)] if e.date else [], _SourcedGroup)
+    groups = _merge(events, attrgetter("event"), find,
+                    lambda e, longest: [f"date:{e.date}", *longest] if e.date else [],
+                    tie=attrgetter("date"), sourced=True)
     merged = [one(g) for g in groups]
-    return tuple(sorted(merged, key=lambda e: (e.date is None, e.date or "")))
+    dated = sorted((e for e in merged if e.date is not None), key=attrgetter("date"))  # stable: one date in order
+    return (*dated, *(e for e in merged if e.date is None))
 
 
 def merge_questions(articles: list[Article]) -> tuple[Question, ...]:
     """Questions of every article, near-duplicates merged, each marked answered
     when a later article states a settled fact about the same thing."""
     groups = _merge([q for a in articles for q in a.open_questions], lambda q: q.citations[0].text,
-                    _first_alike_question,
-                    lambda q, text: [q.question, *(w for w in _longest(text) if w != q.question)])
+                    _first_alike_question, _question_keys, tie=attrgetter("question"))
     answers = _Answers(articles)
-    return tuple(answers.settle(_cited_by_all(g)) for g in groups)
+    return tuple(map(answers.settle, map(_cited_by_all, groups)))
 
 
-def _first_alike_question(groups: list[_Group], candidates: list[int], q: Question, found: frozenset[str],
+def _question_keys(q: Question, longest: tuple[str, ...]) -> list[str]:
+    """A question's text and its sentence's longest words, each once."""
+    if q.question in longest:  # hardly ever: a key only once
+        return [q.question, *(w for w in longest if w != q.question)]
+    return [q.question, *longest]
+
+
+def _first_alike_question(groups: _Groups, candidates: list[int], q: Question, found: frozenset[str],
                           bits: int) -> int:
     for number in candidates:
-        group = groups[number]
-        if group.first.question == q.question or _alike(group, found, bits, SAME_TEXT):
+        if groups.first[number].question == q.question or _shares(groups, number, found):
             return number
     return -1
 
@@ -330,10 +416,12 @@ class _Answers:
         self.sentences: list[Citation] = []
         self.first_after: list[int] = []  # article number -> position of the first sentence of a later article
         self.postings: dict[str, list[int]] = defaultdict(list)  # word -> positions, ascending
+        postings = self.postings
         for article in articles:
             for statement in article.settled:
+                position = len(self.sentences)
                 for word in words(statement.text):
-                    self.postings[word].append(len(self.sentences))
+                    postings[word].append(position)
                 self.sentences.append(statement)
             self.first_after.append(len(self.sentences))
 
@@ -341,23 +429,30 @@ class _Answers:
         """An editor's question stays open until the editor says otherwise; one
         drawn from a sentence is answered by the first later settled sentence
         that repeats enough of its words."""
-        if question.citation.sentence is None:
+        citation = question.citation
+        if citation.sentence is None:
             return question
-        asked = words(question.citation.text)
-        after = self.order.get(question.citation.source, -1)
+        asked = words(citation.text)
+        after = self.order.get(citation.source, -1)
         start = self.first_after[after] if after >= 0 else 0
         later: list[int] = []  # later settled sentences, once per word of the question they repeat
+        repeated = 0  # words of the question (bar the common ones) in some later sentence
         for word in asked:
-            postings = self.postings.get(word, ())
+            postings = self.postings.get(word)
+            if not postings or postings[-1] < start:
+                continue  # in no later sentence
             if len(postings) > COMMON_WORD:
                 continue  # a word in hundreds of settled sentences tells nothing about an answer
             # Sentences are numbered in article order: the later articles' are a tail of each list.
             later += postings[bisect_left(postings, start):]
+            repeated += 1
         need = max(3, ANSWERS * len(asked))  # as ``count / len(asked) >= ANSWERS``: ANSWERS is a power of 2
-        enough = [p for p, count in Counter(later).items() if count >= need]
-        if not enough:
+        if repeated < need:  # a sentence repeats each word once at most: often, nothing to count
             return question
-        return replace(question, answered_by=self.sentences[min(enough)])
+        counts = Counter(later)
+        if max(counts.values()) < need:
+            return question
+        return replace(question, answered_by=self.sentences[min(p for p, count in counts.items() if count >= need)])
 
 
 # --- names --------------------------------------------------------------------------
