@@ -56,10 +56,13 @@ def shared(work: Callable[[T], R], items: Sequence[T], weight: Callable[[T], int
         finally:
             os._exit(code)
     os.close(write)
-    done = {i: work(items[i]) for i in mine}
-    with os.fdopen(read, "rb") as pipe:
-        sent = pipe.read()  # the child waits until it is read: read it before waiting for the child
-    if os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0:
+    try:
+        with os.fdopen(read, "rb") as pipe:  # closed first should this half fail: the child stops writing
+            done = {i: work(items[i]) for i in mine}
+            sent = pipe.read()  # the child waits until it is read: read it before waiting for the child
+    finally:
+        succeeded = os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
+    if succeeded:
         done.update(zip(theirs, pickle.loads(sent)))
     else:
         done.update((i, work(items[i])) for i in theirs)

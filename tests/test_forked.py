@@ -69,6 +69,18 @@ def test_shared_work_a_child_fails_on_is_done_again_here_and_raises_here():
         forked.shared(broken, list(range(10)), weight=lambda n: 1)
 
 
+def test_shared_work_that_fails_here_stops_the_child_and_raises():
+    def failing_here(n: int) -> str:
+        if n == 0:  # the heaviest first: this process's half
+            raise ValueError("a bug")
+        return "x" * 100_000  # more than a pipe holds: the child waits to send it
+
+    with pytest.raises(ValueError):
+        forked.shared(failing_here, list(range(10)), weight=lambda n: 1)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind, waiting or unreaped
+
+
 def test_shared_work_is_split_by_weight():
     mine, theirs = forked._halves([50, 1, 1, 1, 30, 20])
 
