@@ -4,7 +4,9 @@
 
 Ingest, normalize and extract run per article, from the cache when the
 article has not changed, else on every core; the rest runs once over all
-articles.
+articles: briefs whose articles changed are merged in two forked halves,
+pages are written while the next ones render, and a forked copy writes the
+cache meanwhile.
 """
 
 from __future__ import annotations
