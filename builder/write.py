@@ -75,10 +75,13 @@ def publish(pages: Iterable[Page], output: Path) -> Outcome:
     previous = _manifest(output)
     staging = output.parent / f"{STAGING}{uuid.uuid4().hex[:8]}"
     try:
-        current, written = _stage(staging, output, pages, previous)
+        current, unchanged = _stage(staging, output, pages, previous)
+        written = len(current) - len(unchanged)
         stale = sorted(p for p in previous - current if (output / p).exists())
         if not written and not stale and (output / MANIFEST).is_file() and previous == current:
             return Outcome(0, len(current), 0)  # nothing to swap: the folder stays as it is, mtimes and all
+        with ThreadPoolExecutor(max_workers=WRITERS) as writers:
+            list(writers.map(lambda path: _link(output / path, staging / path), unchanged))
         _carry_over(staging, output, previous)
         text = json.dumps({"generated_by": "briefs", "files": sorted(current)}, indent=1) + "\n"
         (staging / MANIFEST).write_text(text, encoding="utf-8")
@@ -88,9 +91,10 @@ def publish(pages: Iterable[Page], output: Path) -> Outcome:
     return Outcome(written, len(current) - written, len(stale))
 
 
-def _stage(staging: Path, output: Path, pages: Iterable[Page], previous: set[str]) -> tuple[set[str], int]:
-    """Every page in the staging folder beside the output folder: the paths
-    staged, and how many of them are new or changed."""
+def _stage(staging: Path, output: Path, pages: Iterable[Page], previous: set[str]) -> tuple[set[str], list[str]]:
+    """Every new or changed page written into the staging folder beside the
+    output folder: the paths of all pages, and of those unchanged (linked
+    into the staging folder only if it is to be swapped in)."""
     staging.mkdir(parents=True)
     staged: set[str] = set()
     folders: set[str] = set()
@@ -103,9 +107,9 @@ def _stage(staging: Path, output: Path, pages: Iterable[Page], previous: set[str
             if folder and folder not in folders:
                 (staging / folder).mkdir(parents=True, exist_ok=True)
                 folders.add(folder)
-            jobs.append(writers.submit(_put, page, staging, output))
-        written = sum(job.result() for job in jobs)
-    return staged, written
+            jobs.append((page.path, writers.submit(_put, page, staging, output)))
+        unchanged = [path for path, job in jobs if not job.result()]
+    return staged, unchanged
 
 
 def _check(page: Page, staged: set[str], output: Path, previous: set[str]) -> None:
@@ -119,13 +123,11 @@ def _check(page: Page, staged: set[str], output: Path, previous: set[str]) -> No
 
 
 def _put(page: Page, staging: Path, output: Path) -> bool:
-    """A page in the staging folder: written if new or changed (True), else a link to the file as it is."""
-    target = staging / page.path
-    if _differs(output / page.path, page.text):
-        target.write_text(page.text, encoding="utf-8", newline="\n")
-        return True
-    _link(output / page.path, target)
-    return False
+    """A page written into the staging folder if it is new or changed (True)."""
+    if not _differs(output / page.path, page.text):
+        return False
+    (staging / page.path).write_text(page.text, encoding="utf-8", newline="\n")
+    return True
 
 
 def _carry_over(staging: Path, output: Path, previous: set[str]) -> None:
