@@ -249,7 +249,7 @@ def _merge(items: list[T], text: Callable[[T], str], find: Find,
     index: dict[Hashable, int | list[int]] = {}
     sentences = [*map(text, items)]
     for item, found_words, bits, item_tie in zip(items, map(words, sentences), map(_bits, sentences),
-                                                 map(tie, items) if tie else repeat(None)):
+                                                 map(tie, items) if tie else repeat(_UNTIED)):
         item_keys = keys(item, found_words[:3])
         recent = [*map(index.get, item_keys)]
         pool = set()
@@ -259,15 +259,13 @@ def _merge(items: list[T], text: Callable[[T], str], find: Find,
             elif latest is not None:
                 pool.add(latest)
         reach = _TEXT_Q * len(found_words)
-        if tie:
-            near = [n for n in pool
-                    if ties[n] == item_tie or reaches[n] + reach >= _TEXT_PQ * (bits_of[n] | bits).bit_count()]
-        else:  # the same test, with no tie to compare
-            near = [n for n in pool if reaches[n] + reach >= _TEXT_PQ * (bits_of[n] | bits).bit_count()]
+        near = [n for n in pool
+                if ties[n] == item_tie
+                or reaches[n] + reach >= _TEXT_PQ * (bits_of[n] | bits).bit_count()]
         near.sort()
         found = find(groups, near, item, frozenset(found_words), bits) if near else -1
         if found < 0:
-            found = groups.new(item, found_words, bits, item_tie)
+            found = groups.new(item, found_words, bits, item_tie if tie else None)
         else:
             groups.add(found, item)
         for key, latest in zip(item_keys, recent):
@@ -284,6 +282,7 @@ def _merge(items: list[T], text: Callable[[T], str], find: Find,
 
 
 _CITATIONS = attrgetter("citations")
+_UNTIED = object()  # the tie of every item of a merge without ties: no group has it
 
 
 def _cited_by_all(items: list[Any], **changes: Any) -> Any:
@@ -367,8 +366,6 @@ def merge_timeline(events: list[Event]) -> tuple[Event, ...]:
 
     def one(group: list[Event]) -> Event:
         first = group[0]
-        if len(group) == 1 and len(first.citations) == 1 and first.other_dates == ():
-            return first  # the common case: nothing to change (as _cited_by_all would find)
         others: dict[str, Citation] = {}
         for event in group[1:]:
             if event.date != first.date and event.date not in others:
