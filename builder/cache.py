@@ -179,9 +179,13 @@ def _read(folder: Path, name: str) -> Any:
 
 def _write(folder: Path, entries: Iterable[tuple[str, Any]]) -> None:
     rows = [(name, _dumps(data)) for name, data in entries]
-    write = lambda db: db.executemany("INSERT OR REPLACE INTO entries (name, data) VALUES (?, ?)", rows)  # noqa: E731
-    if _use(folder, write, None) is None:  # the file was damaged: write into the new one
-        _use(folder, write, None)
+
+    def written(db: sqlite3.Connection) -> bool:
+        db.executemany("INSERT OR REPLACE INTO entries (name, data) VALUES (?, ?)", rows)
+        return True
+
+    if not _use(folder, written, False):  # the file was damaged and is empty now: write into it
+        _use(folder, written, False)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
