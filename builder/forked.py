@@ -26,15 +26,8 @@ def in_background(function: Callable[[], None]) -> Callable[[], bool]:
     if not usable():
         function()
         return lambda: True
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child, which never returns
-        code = 1
-        try:
-            function()
-            code = 0
-        finally:
-            os._exit(code)
-    return lambda: os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
+    child = _fork(function)
+    return lambda: _succeeded(child)
 
 
 def shared(work: Callable[[T], R], items: Sequence[T], weight: Callable[[T], int]) -> list[R]:
@@ -45,28 +38,43 @@ def shared(work: Callable[[T], R], items: Sequence[T], weight: Callable[[T], int
         return [work(item) for item in items]
     mine, theirs = _halves([weight(item) for item in items])
     read, write = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child, which never returns
-        code = 1
-        try:
-            os.close(read)
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(pickle.dumps([work(items[i]) for i in theirs], pickle.HIGHEST_PROTOCOL))
-            code = 0
-        finally:
-            os._exit(code)
+
+    def send() -> None:
+        os.close(read)
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(pickle.dumps([work(items[i]) for i in theirs], pickle.HIGHEST_PROTOCOL))
+
+    child = _fork(send)
     os.close(write)
     try:
         with os.fdopen(read, "rb") as pipe:  # closed first should this half fail: the child stops writing
             done = {i: work(items[i]) for i in mine}
             sent = pipe.read()  # the child waits until it is read: read it before waiting for the child
     finally:
-        succeeded = os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
+        succeeded = _succeeded(child)
     if succeeded:
         done.update(zip(theirs, pickle.loads(sent)))
     else:
         done.update((i, work(items[i])) for i in theirs)
     return [done[i] for i in range(len(items))]
+
+
+def _fork(function: Callable[[], None]) -> int:
+    """A forked child running ``function``: its pid. It exits 0 when the function returns, 1 when it raises."""
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which never returns
+        code = 1
+        try:
+            function()
+            code = 0
+        finally:
+            os._exit(code)
+    return child
+
+
+def _succeeded(child: int) -> bool:
+    """Wait for a forked child: whether its function returned."""
+    return os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
 
 
 def _halves(weights: list[int]) -> tuple[list[int], list[int]]:
