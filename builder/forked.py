@@ -7,10 +7,12 @@ is done here instead.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import threading
-from typing import Callable, Sequence, TypeVar
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -30,33 +32,94 @@ def in_background(function: Callable[[], None]) -> Callable[[], bool]:
     return lambda: _succeeded(child)
 
 
-def shared(work: Callable[[T], R], items: Sequence[T], weight: Callable[[T], int]) -> list[R]:
-    """``work(item)`` for each item, in order: about half of them (by weight)
-    in a forked child, which reads the items where they are and sends back
-    only its results. Should the child fail, its half is done here."""
-    if not usable() or len(items) < 2:
-        return [work(item) for item in items]
-    mine, theirs = _halves([weight(item) for item in items])
-    read, write = os.pipe()
+def spread(work: Callable[[T], R], items: Sequence[T], processes: int,
+           weight: Callable[[T], int] | None = None, done: Callable[[R], None] | None = None) -> list[R]:
+    """``work(item)`` for each item, in order, on ``processes`` processes:
+    this one and forked children. Each takes the next item when it finishes
+    the last (the heaviest first, given ``weight``), so none idles while work
+    is left, and a child reads the items where they are and sends back each
+    result as it goes. Should a child fail, the items it took are done here.
+    ``done`` is called with each result as it comes (for progress)."""
+    done = done or (lambda result: None)
+    order = sorted(range(len(items)), key=lambda i: -weight(items[i])) if weight else range(len(items))
+    if processes < 2 or len(items) < 2 or not usable():
+        results = {i: _done(work(items[i]), done) for i in order}
+        return [results[i] for i in range(len(items))]
+    taken = multiprocessing.Value("q", 0)  # how many of ``order`` are taken, shared with the children
 
-    def send() -> None:
-        os.close(read)
-        with os.fdopen(write, "wb") as pipe:
-            pipe.write(pickle.dumps([work(items[i]) for i in theirs], pickle.HIGHEST_PROTOCOL))
+    def take() -> int | None:
+        with taken.get_lock():
+            position = taken.value
+            taken.value += 1
+        return order[position] if position < len(order) else None
 
-    child = _fork(send)
-    os.close(write)
+    def serve(sender: Connection) -> None:
+        while (i := take()) is not None:
+            sender.send_bytes(pickle.dumps((i, work(items[i])), pickle.HIGHEST_PROTOCOL))
+
+    results: dict[int, R] = {}
+    children = [_child(serve) for _ in range(processes - 1)]
     try:
-        with os.fdopen(read, "rb") as pipe:  # closed first should this half fail: the child stops writing
-            done = {i: work(items[i]) for i in mine}
-            sent = pipe.read()  # the child waits until it is read: read it before waiting for the child
+        while (i := take()) is not None:
+            results[i] = _done(work(items[i]), done)
+            _receive([reader for reader, _ in children], results, done, block=False)
+        _receive([reader for reader, _ in children], results, done, block=True)
     finally:
-        succeeded = _succeeded(child)
-    if succeeded:
-        done.update(zip(theirs, pickle.loads(sent)))
-    else:
-        done.update((i, work(items[i])) for i in theirs)
-    return [done[i] for i in range(len(items))]
+        with taken.get_lock():
+            taken.value = len(order)  # should this process fail, the children stop taking items
+        for reader, _ in children:
+            reader.close()  # a child still sending stops (its pipe is broken)
+        failed = [pid for _, pid in children if not _succeeded(pid)]
+    if failed:
+        results.update((i, _done(work(items[i]), done)) for i in order if i not in results)
+    return [results[i] for i in range(len(items))]
+
+
+def _done(result: R, done: Callable[[R], None]) -> R:
+    done(result)
+    return result
+
+
+def _child(serve: Callable[[Connection], None]) -> tuple[Connection, int]:
+    """A forked child serving results into a pipe: the pipe's reading end, and the child's pid."""
+    reader, sender = multiprocessing.Pipe(duplex=False)
+    _widen(sender)
+
+    def run() -> None:
+        reader.close()
+        with sender:
+            serve(sender)
+
+    pid = _fork(run)
+    sender.close()
+    return reader, pid
+
+
+def _widen(pipe: Connection) -> None:
+    """A pipe that holds a megabyte: a child seldom waits for this process to read its results."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):  # not Linux, or not allowed that much: the default size works, more slowly
+        pass
+
+
+def _receive(readers: list[Connection], results: dict[int, Any], done: Callable[[Any], None], block: bool) -> None:
+    """Results the children have sent; with ``block``, all of them, until each child is finished."""
+    open_readers = [r for r in readers if not r.closed]
+    while open_readers:
+        ready = wait(open_readers, timeout=None if block else 0)
+        if not ready:
+            return
+        for reader in ready:
+            try:
+                i, result = pickle.loads(reader.recv_bytes())
+            except EOFError:
+                reader.close()
+                open_readers.remove(reader)
+                continue
+            results[i] = _done(result, done)
 
 
 def _fork(function: Callable[[], None]) -> int:
@@ -75,14 +138,3 @@ def _fork(function: Callable[[], None]) -> int:
 def _succeeded(child: int) -> bool:
     """Wait for a forked child: whether its function returned."""
     return os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
-
-
-def _halves(weights: list[int]) -> tuple[list[int], list[int]]:
-    """Item numbers in two sets of about equal weight, the heaviest placed first."""
-    halves: tuple[list[int], list[int]] = ([], [])
-    loads = [0, 0]
-    for i in sorted(range(len(weights)), key=lambda i: -weights[i]):
-        lighter = 0 if loads[0] <= loads[1] else 1
-        halves[lighter].append(i)
-        loads[lighter] += weights[i]
-    return halves

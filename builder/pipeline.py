@@ -3,10 +3,11 @@
     ingest -> normalize -> extract -> assemble -> changes -> render -> write
 
 Ingest, normalize and extract run per article, from the cache when the
-article has not changed, else on every core; the rest runs once over all
-articles: briefs whose articles changed are merged in two forked halves,
-pages are written while the next ones render, and a forked copy writes the
-cache meanwhile.
+article has not changed, else on every core (this process and forked
+copies, each taking the next article as it finishes one); the rest runs
+once over all articles: briefs whose articles changed are merged the same
+way, pages are written while the next ones render, and a forked copy writes
+the cache meanwhile.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import logging
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, TypeVar
@@ -98,13 +98,13 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     last = cache.last_build(settings.site_dir / cache.FOLDER)
     if last and last.fingerprint == _fingerprint(keys, settings):
         return _unchanged(last, problems, strict, len(paths))
-    known = _Articles(settings.site_dir / cache.FOLDER, dict(zip(keys, paths)), settings, registry)
+    known = _Articles(settings.site_dir / cache.FOLDER, dict(zip(keys, paths)), settings, registry, workers)
     # Articles and briefs hold no cycles and live to the end of the build: the
     # collector would only scan them again and again while they pile up (so
     # would it in the extraction workers, which are forked meanwhile and inherit this).
     gc.disable()
     try:
-        listings, extracted = known.listings(keys, problems, workers, clock)
+        listings, extracted = known.listings(keys, problems, clock)
         started = time.perf_counter()
         plans, assembly_problems = assemble.groups(listings, settings.group)
         problems += assembly_problems
@@ -190,8 +190,8 @@ class _Articles:
     articles when one did."""
 
     def __init__(self, folder: Path, paths: dict[str, Path], settings: Settings,
-                 registry: tuple[RegistryEntry, ...]):
-        self.folder, self.paths, self.settings, self.registry = folder, paths, settings, registry
+                 registry: tuple[RegistryEntry, ...], workers: int):
+        self.folder, self.paths, self.settings, self.registry, self.workers = folder, paths, settings, registry, workers
         self.full: dict[str, Article] = {}      # key -> article extracted or read in this build
         self.by_source: dict[str, str] = {}     # source -> key
         self.stored: set[str] = set()           # entries the cache held when the build began
@@ -199,14 +199,13 @@ class _Articles:
         self.fresh: dict[str, cache.Entry] = {}  # sources extracted in this build, to keep
         self.merged: dict[str, Brief] = {}      # brief entries merged in this build, to keep
 
-    def listings(self, keys: list[str], problems: list[Problem], workers: int,
-                 clock: _Clock) -> tuple[list[Article], int]:
+    def listings(self, keys: list[str], problems: list[Problem], clock: _Clock) -> tuple[list[Article], int]:
         """Every article as listed, in source order (the same whatever the workers), and how many were extracted."""
         index, self.stored = cache.load_index(self.folder), cache.stored(self.folder)
         entries = [self._cached(k, index) for k in keys]
         missing = [i for i, found in enumerate(entries) if found is None]
         sources = [self.paths[keys[i]] for i in missing]
-        for i, (found, seconds, cacheable) in zip(missing, _extract_all(sources, self.settings, self.registry, workers)):
+        for i, (found, seconds, cacheable) in zip(missing, _extract_all(sources, self.settings, self.registry, self.workers)):
             entries[i] = self._keep(keys[i], found)
             if cacheable:
                 self.fresh[keys[i]] = found
@@ -222,17 +221,15 @@ class _Articles:
         return listings, len(missing)
 
     def briefs(self, plans: tuple[assemble.Group, ...]) -> tuple[Brief, ...]:
-        """Each group's brief: read back whole, or merged (on two processes when there are many articles)."""
+        """Each group's brief: read back whole, or merged (on every worker when there are many articles)."""
         members = [[self.by_source[s] for s in plan.sources] for plan in plans]
         entries = [cache.brief_key(self.settings.group, p, m) for p, m in zip(plans, members)]
         self.used.update(entries)
         found = [cache.load_brief(self.folder, entry) if entry in self.stored else None for entry in entries]
         missing = [i for i, brief in enumerate(found) if brief is None]
         jobs = [(plans[i], [self._article(k) for k in members[i]]) for i in missing]
-        if sum(len(articles) for _, articles in jobs) >= PARALLEL_FROM:
-            merged = forked.shared(_merge, jobs, weight=lambda job: len(job[1]))
-        else:
-            merged = [_merge(job) for job in jobs]
+        parallel = sum(len(articles) for _, articles in jobs) >= PARALLEL_FROM
+        merged = forked.spread(_merge, jobs, self.workers if parallel else 1, weight=lambda job: len(job[1]))
         for i, brief in zip(missing, merged):
             found[i] = self.merged[entries[i]] = brief
         return tuple(found)  # type: ignore[arg-type]
@@ -291,20 +288,12 @@ Extracted = tuple[tuple[Article | None, tuple[Problem, ...]], tuple[tuple[str, f
 
 
 def _extract_all(sources: list[Path], settings: Settings,
-                 registry: tuple[RegistryEntry, ...], workers: int) -> Iterator[Extracted]:
-    """Each source extracted, on ``workers`` processes when there are many."""
+                 registry: tuple[RegistryEntry, ...], workers: int) -> list[Extracted]:
+    """Each source extracted, in order, on ``workers`` processes when there are many."""
     jobs = [(path, settings, registry) for path in sources]
     progress = _progress(len(jobs))
-    if workers > 1 and len(jobs) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for done in pool.map(_extract_one, jobs, chunksize=max(1, min(8, len(jobs) // (workers * 8)))):
-                progress(done[0][0])
-                yield done
-    else:
-        for job in jobs:
-            done = _extract_one(job)
-            progress(done[0][0])
-            yield done
+    return forked.spread(_extract_one, jobs, workers if len(jobs) >= PARALLEL_FROM else 1,
+                         done=lambda extracted: progress(extracted[0][0]))
 
 
 def _extract_one(job: tuple[Path, Settings, tuple[RegistryEntry, ...]]) -> Extracted:
