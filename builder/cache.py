@@ -23,7 +23,7 @@ import logging
 import sqlite3
 from contextlib import closing
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, call
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
@@ -253,7 +253,7 @@ def _hook(value: dict[str, Any]) -> Any:
     kind = _TYPES[name[1:]]
     checks = _checks(kind)
     fields = _tupled(values)
-    if type(fields) is not tuple or len(fields) != len(checks) or not all(t(v) for t, v in zip(checks, fields)):
+    if type(fields) is not tuple or len(fields) != len(checks) or not all(map(call, checks, fields)):
         raise ValueError(f"a damaged {name[1:]} in the cache")
     return kind(*fields)
 
@@ -268,17 +268,24 @@ def _check(annotation: str) -> Callable[[Any], bool]:
     """A test for values of an annotation as written in model.py ("tuple[Citation, ...]", "str | None")."""
     annotation = annotation.replace(" ", "")
     if "|" in annotation:
-        options = [_check(part) for part in annotation.split("|")]
+        parts = annotation.split("|")
+        if all(part in _SIMPLE for part in parts):  # one isinstance for "str | None", the usual union
+            simple = tuple(kind for part in parts for kind in _SIMPLE[part])
+            return lambda v: isinstance(v, simple)
+        options = [_check(part) for part in parts]
         return lambda v: any(test(v) for test in options)
     if annotation.startswith("tuple[") and annotation.endswith(",...]"):
         item = _check(annotation[len("tuple["):-len(",...]")])
-        return lambda v: type(v) is tuple and all(item(x) for x in v)
+        return lambda v: type(v) is tuple and all(map(item, v))
     if annotation.startswith("tuple["):  # a fixed pair: "tuple[str,Citation]"
         parts = [_check(part) for part in annotation[len("tuple["):-1].split(",")]
-        return lambda v: type(v) is tuple and len(v) == len(parts) and all(t(x) for t, x in zip(parts, v))
-    simple = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "None": (type(None),),
-              "dt.date": (dt.date,), **{name: (cls,) for name, cls in _TYPES.items()}}[annotation]
+        return lambda v: type(v) is tuple and len(v) == len(parts) and all(map(call, parts, v))
+    simple = _SIMPLE[annotation]
     return lambda v: isinstance(v, simple)
+
+
+_SIMPLE = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "None": (type(None),),
+           "dt.date": (dt.date,), **{name: (cls,) for name, cls in _TYPES.items()}}
 
 
 def _tupled(value: Any) -> Any:
