@@ -115,12 +115,20 @@ def test_a_damaged_cache_entry_is_extracted_again(harbour):
     assert snapshot(harbour / "docs") == before
 
 
+NO_CITATIONS = '[[],[],[]]\n'  # an entry's first line: its table of citations, a column per field
+
+
 @pytest.mark.parametrize("damage", [
-    "[" * 100_000,                                                    # nested past any sane depth
-    '{"article": {"@Article": [7]}, "problems": []}',                  # a known type, a wrong field
-    '{"article": null, "problems": [{"@Citation": ["x", 1, "t"]}]}',    # a known type where another belongs
-    '{"article": null, "problems": [{"@Problem": ["x", "y", "z", null, "bad", 1]}]}',  # one field too many
-    '{"@Nothing": []}',
+    "[" * 100_000,                                                                  # nested past any sane depth
+    NO_CITATIONS + '{"article": {"@Article": [7]}, "problems": []}',                 # a known type, a wrong field
+    NO_CITATIONS + '{"article": null, "problems": [{"@Citation": ["x", 1, "t"]}]}',   # a known type where another belongs
+    NO_CITATIONS + '{"article": null, "problems": [{"@Problem": ["x", "y", "z", null, "bad", 1]}]}',  # a field too many
+    NO_CITATIONS + '{"@Nothing": []}',
+    '{"article": null, "problems": []}',                                            # no table of citations
+    '[["a.md"],[true],["t"]]\n{"article": null, "problems": []}',                  # a citation's sentence not a number
+    '[["a.md","b.md"],[1],["t"]]\n{"article": null, "problems": []}',             # columns of different lengths
+    '[["a.md"],[1],["t"]]\n{"article": {"@Article": ["a.md","a","A",null,"r",[],"","",'
+    '[{"@Statement": ["t", [1]]}],[],[],[],[],[],0,[],""]}, "problems": []}',       # a citation not in the table
 ])
 def test_a_cache_entry_of_the_wrong_shape_is_a_miss(harbour, damage):
     before = snapshot(harbour / "docs")
