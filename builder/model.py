@@ -209,10 +209,10 @@ class BuildReport:
 
 def _pickled_by_fields(cls: type) -> None:
     """Pickle as (class, field values): about half the time of the default for
-    frozen slotted classes, which matters for the articles extraction workers send back."""
+    frozen slotted classes, which matters for the articles and pages forked workers send back."""
     get = attrgetter(*(f.name for f in fields(cls)))
     cls.__reduce__ = lambda self: (type(self), get(self))  # type: ignore[method-assign]
 
 
-for _cls in (Citation, Actor, TemporalExpression, Statement, Event, Question, Article, Problem):
+for _cls in (Citation, Actor, TemporalExpression, Statement, Event, Question, Article, Problem, Page):
     _pickled_by_fields(_cls)

@@ -6,8 +6,7 @@ Ingest, normalize and extract run per article, from the cache when the
 article has not changed, else on every core (this process and forked
 copies, each taking the next article as it finishes one); the rest runs
 once over all articles: briefs whose articles changed are merged the same
-way, pages are written while the next ones render, and a forked copy writes
-the cache meanwhile.
+way, and so are the pages rendered, while a forked copy writes the cache.
 """
 
 from __future__ import annotations
@@ -20,8 +19,9 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field, replace
+from operator import call
 from pathlib import Path
-from typing import Any, Iterator, TypeVar
+from typing import Any
 
 from . import assemble, cache, changes, extract, forked, ingest, normalize, render, write
 from .config import Settings
@@ -29,7 +29,6 @@ from .extract.gazetteer import RegistryEntry, load_registry
 from .model import Article, Brief, BuildReport, Problem, SourceError
 
 log = logging.getLogger("builder.pipeline")
-T = TypeVar("T")
 PARALLEL_FROM = 40   # fewer uncached articles than this are extracted in this process
 PROGRESS_FROM = 30   # more articles than this show a progress bar on a terminal
 
@@ -77,16 +76,6 @@ class _Clock:
         self.seconds[stage] += now - since
         return now
 
-    def timed(self, stage: str, items: Iterator[T]) -> Iterator[T]:
-        """``items`` as they come, the time spent making each added to ``stage``."""
-        while True:
-            started = time.perf_counter()
-            item = next(items, None)
-            self.add(stage, started)
-            if item is None:
-                return
-            yield item
-
 
 def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     clock = _Clock()
@@ -120,14 +109,15 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
         _stop_if_strict(problems, strict)
         briefs, state = changes.compare(briefs, changes.load(settings.site_dir))
         started = clock.add("changes", started)
-        # Each page is written while the next renders: the render stage is the time spent making them.
-        outcome = write.publish(clock.timed("render", render.site(briefs, settings)), settings.output_path)
+        parts = render.site(briefs, settings)
+        pages = forked.spread(call, parts, known.workers if len(listings) >= PARALLEL_FROM else 1)
+        started = clock.add("render", started)
+        outcome = write.publish(pages, settings.output_path)
         changes.save(settings.site_dir, state)
     finally:
         if not saving():
             log.warning("briefs: the cache was not fully written; the next build extracts or merges again what it lacks")
     clock.add("write", started)
-    clock.seconds["write"] -= clock.seconds["render"]
     report = BuildReport(len(paths), len(listings), extracted, len(briefs), outcome.written, outcome.unchanged,
                          outcome.removed, tuple(problems), tuple(clock.seconds.items()))
     cache.save_last_build(settings.site_dir / cache.FOLDER, cache.LastBuild(_fingerprint(keys, settings), report))

@@ -16,9 +16,9 @@ import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 import jinja2
 import yaml
@@ -246,51 +246,63 @@ PER_PAGE = 100  # rows on an archive page: about the size of an actor page, so t
 APPEARANCES = 10
 
 
-def site(briefs: Iterable[Brief], settings: Settings) -> Iterator[Page]:
+# A page to render: each is made on its own, so the pages may be shared out between processes.
+Part = Callable[[], Page]
+
+
+def site(briefs: Iterable[Brief], settings: Settings) -> tuple[Part, ...]:
     """Every generated page: the briefs (with archives of long timelines and
     source lists), a page per region and per actor, the timeline and sources
-    across all briefs, the index, the tags and the feed; each as soon as it is rendered."""
+    across all briefs, the index, the tags and the feed; each to be rendered
+    by calling it."""
     env = environment(settings.templates_path)
     briefs = tuple(briefs)
     links = site_map(briefs)
     regions: dict[str, list[Brief]] = defaultdict(list)
     for brief in _newest_briefs(briefs):
         regions[brief.region].append(brief)
+    parts: list[Part] = []
     for brief in briefs:
-        yield Page(links.brief(brief), brief_page(brief, settings.templates_path, links))
-        yield from _brief_archives(env, brief, links)
+        parts.append(lambda brief=brief: Page(links.brief(brief), brief_page(brief, settings.templates_path, links)))
+        parts += _brief_archives(env, brief, links)
     for region, members in sorted(regions.items()):
         path = links.region(region)
-        yield Page(path, _render(env, "region.md.j2", region=region, briefs=members,
-                                 href=lambda b, p=path: links.relative(p, links.brief(b))))
-    yield from _actor_pages(env, briefs, links)
-    yield from _paged(env, "timeline", "Timeline", _all_events(briefs), links)
+        parts.append(partial(_page, env, path, "region.md.j2", region=region, briefs=members,
+                             href=lambda b, p=path: links.relative(p, links.brief(b))))
+    parts += _actor_pages(env, briefs, links)
+    parts += _paged(env, "timeline", "Timeline", _all_events(briefs), links)
     articles = [(a, b) for b in briefs for a in newest_first(b.articles)]
     articles = sorted(articles, key=lambda pair: pair[0].published or dt.date.min, reverse=True)
-    yield from _paged(env, "sources", "Sources", articles, links, newest_on_top=True)
-    yield Page("index.md", _render(env, "index.md.j2", regions=sorted(regions.items()),
-                                   href=links.brief, region_path=links.region))
-    yield Page("tags.md", _render(env, "tags.md.j2", tags=sorted({t for b in briefs for t in b.tags})))
-    yield changes.feed(briefs, settings.site_url, settings.site_name, settings.output, links.brief)
+    parts += _paged(env, "sources", "Sources", articles, links, newest_on_top=True)
+    parts.append(partial(_page, env, "index.md", "index.md.j2", regions=sorted(regions.items()),
+                         href=links.brief, region_path=links.region))
+    parts.append(partial(_page, env, "tags.md", "tags.md.j2", tags=sorted({t for b in briefs for t in b.tags})))
+    parts.append(partial(changes.feed, briefs, settings.site_url, settings.site_name, settings.output, links.brief))
+    return tuple(parts)
+
+
+def _page(env: jinja2.Environment, path: str, template: str, **context: Any) -> Page:
+    return Page(path, _render(env, template, **context))
 
 
 def _paged(env: jinja2.Environment, name: str, title: str, rows: list[tuple[Any, Brief]], links: SiteMap,
-           newest_on_top: bool = False, base: str = "") -> list[Page]:
+           newest_on_top: bool = False, base: str = "") -> list[Part]:
     """``base+name``.md with the newest PER_PAGE rows; older ones on
     ``base+name``/1.md, 2.md, ... (oldest first), each linking to its neighbours."""
     chunks = _chunks(rows[::-1] if newest_on_top else rows)  # chronological chunks, oldest first
     paths = [f"{base}{name}/{n}.md" for n in range(1, len(chunks))] + [f"{base}{name}.md"]
-    pages = []
+    parts: list[Part] = []
     for index, (chunk, path) in enumerate(zip(chunks, paths)):
         older = links.relative(path, paths[index - 1]) if index else None
         newer = links.relative(path, paths[index + 1]) if index + 1 < len(paths) else None
         part = title if index + 1 == len(paths) else f"{title}, part {index + 1}"
         # Archives stay out of the search index: the briefs and actor pages hold what is worth finding.
         meta = {"title": part, **({"search": {"exclude": True}} if base or index + 1 < len(paths) else {})}
-        pages.append(Page(path, _render(env, f"{name}.md.j2", meta=meta, title=part, rows=chunk[::-1] if newest_on_top else chunk,
-                                        href=lambda b, p=path: links.relative(p, links.brief(b)),
-                                        brief_link=_brief_links(links, path), older=older, newer=newer)))
-    return pages
+        parts.append(partial(_page, env, path, f"{name}.md.j2", meta=meta, title=part,
+                             rows=chunk[::-1] if newest_on_top else chunk,
+                             href=lambda b, p=path: links.relative(p, links.brief(b)),
+                             brief_link=_brief_links(links, path), older=older, newer=newer))
+    return parts
 
 
 def _brief_links(links: SiteMap, page: str) -> Callable[[Brief], Markup]:
@@ -326,9 +338,9 @@ def shown(brief: Brief) -> Brief:
                    articles=brief.articles[:SHOWN["articles"]])
 
 
-def _brief_archives(env: jinja2.Environment, brief: Brief, links: SiteMap) -> list[Page]:
+def _brief_archives(env: jinja2.Environment, brief: Brief, links: SiteMap) -> list[Part]:
     """The whole timeline and source list of a brief too long to show them on its page."""
-    pages = []
+    pages: list[Part] = []
     base = archive_base(brief, links)
     if len(brief.timeline) > SHOWN["timeline"]:
         rows = [(e, brief) for e in brief.timeline if e.date]
@@ -343,22 +355,22 @@ def archive_base(brief: Brief, links: SiteMap) -> str:
     return links.brief(brief).removesuffix(".md") + "-"
 
 
-def _actor_pages(env: jinja2.Environment, briefs: tuple[Brief, ...], links: SiteMap) -> list[Page]:
+def _actor_pages(env: jinja2.Environment, briefs: tuple[Brief, ...], links: SiteMap) -> list[Part]:
     appearances: dict[str, list[tuple[Brief, Any, list[Any], int]]] = defaultdict(list)
     for brief in _newest_briefs(briefs):
         for actor in brief.actors:
             cited = {c.source for c in actor.citations}
             found = [a for a in brief.articles if a.source in cited]
             appearances[actor.name].append((brief, actor, found[:APPEARANCES], len(found)))
-    pages = []
+    pages: list[Part] = []
     for name, found in sorted(appearances.items()):
         path = links.actor(name)
-        pages.append(Page(path, _render(env, "actor.md.j2", name=name, kind=found[0][1].kind,
-                                        aliases=sorted({x for _, a, _, _ in found for x in a.aliases}, key=lambda n: (n.lower(), n)),
-                                        appearances=found, href=lambda b, p=path: links.relative(p, links.brief(b)))))
+        pages.append(partial(_page, env, path, "actor.md.j2", name=name, kind=found[0][1].kind,
+                             aliases=sorted({x for _, a, _, _ in found for x in a.aliases}, key=lambda n: (n.lower(), n)),
+                             appearances=found, href=lambda b, p=path: links.relative(p, links.brief(b))))
     index = sorted(((name, found[0][1].kind, len(found)) for name, found in appearances.items()), key=lambda row: row[0].lower())
-    pages.append(Page("actors/index.md", _render(env, "actors.md.j2", actors=index,
-                                                 href=lambda name: links.relative("actors/index.md", links.actor(name)))))
+    pages.append(partial(_page, env, "actors/index.md", "actors.md.j2", actors=index,
+                         href=lambda name: links.relative("actors/index.md", links.actor(name))))
     return pages
 
 

@@ -69,8 +69,7 @@ def locked(folder: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
 
 
 def publish(pages: Iterable[Page], output: Path) -> Outcome:
-    """Make ``output`` hold exactly ``pages`` among the files the builder owns.
-    Each page is written as it comes, so ``pages`` may still be rendering."""
+    """Make ``output`` hold exactly ``pages`` among the files the builder owns."""
     recover(output)
     previous = _manifest(output)
     staging = output.parent / f"{STAGING}{uuid.uuid4().hex[:8]}"

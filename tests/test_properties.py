@@ -187,7 +187,7 @@ def pipeline(path: Path, settings: Settings) -> tuple[Source, tuple] | None:
     article = extract.article(document, (), settings.default_region)
     briefs, _ = assemble.briefs([article], settings.group)
     briefs, _ = changes.compare(briefs, changes.State(1, {}))
-    return source, tuple(render.site(briefs, settings))
+    return source, tuple(part() for part in render.site(briefs, settings))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
