@@ -6,7 +6,8 @@ Ingest, normalize and extract run per article, from the cache when the
 article has not changed, else on every core (this process and forked
 copies, each taking the next article as it finishes one); the rest runs
 once over all articles: briefs whose articles changed are merged the same
-way, and so are the pages rendered, while a forked copy writes the cache.
+way, and pages are rendered and staged the same way (each process writes
+those it renders into the staging folder), while a forked copy writes the cache.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field, replace
-from operator import call
 from pathlib import Path
 from typing import Any
 
@@ -110,9 +110,12 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
         briefs, state = changes.compare(briefs, changes.load(settings.site_dir))
         started = clock.add("changes", started)
         parts = render.site(briefs, settings)
-        pages = forked.spread(call, parts, known.workers if len(listings) >= PARALLEL_FROM else 1)
-        started = clock.add("render", started)
-        outcome = write.publish(pages, settings.output_path)
+        with write.staging(settings.output_path) as stage:
+            # Each process stages the pages it renders: the render stage is the time to make and stage them all.
+            staged = forked.spread(lambda part: stage.put(part()), parts,
+                                   known.workers if len(listings) >= PARALLEL_FROM else 1)
+            started = clock.add("render", started)
+            outcome = stage.commit(staged)
         changes.save(settings.site_dir, state)
     finally:
         if not saving():

@@ -20,7 +20,6 @@ import posixpath
 import shutil
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -33,7 +32,6 @@ PREVIOUS = ".briefs-previous"
 STAGING = ".briefs-staging-"
 LOCK = ".briefs.lock"
 LOCK_WAIT = 120.0
-WRITERS = 8  # files created at once: on a slow disk 8 took half the time of one
 
 
 class WriteError(Exception):
@@ -70,63 +68,73 @@ def locked(folder: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
 
 def publish(pages: Iterable[Page], output: Path) -> Outcome:
     """Make ``output`` hold exactly ``pages`` among the files the builder owns."""
+    with staging(output) as stage:
+        return stage.commit([stage.put(page) for page in pages])
+
+
+@contextmanager
+def staging(output: Path) -> Iterator[Stage]:
+    """A staging folder for the next ``output`` folder, gone when done (swapped in, or dropped)."""
     recover(output)
-    previous = _manifest(output)
-    staging = output.parent / f"{STAGING}{uuid.uuid4().hex[:8]}"
+    stage = Stage(output)
     try:
-        current, unchanged = _stage(staging, output, pages, previous)
-        written = len(current) - len(unchanged)
-        stale = sorted(p for p in previous - current if (output / p).exists())
-        if not written and not stale and (output / MANIFEST).is_file() and previous == current:
-            return Outcome(0, len(current), 0)  # nothing to swap: the folder stays as it is, mtimes and all
-        with ThreadPoolExecutor(max_workers=WRITERS) as writers:
-            list(writers.map(lambda path: _link(output / path, staging / path), unchanged))
-        _carry_over(staging, output, previous)
-        text = json.dumps({"generated_by": "briefs", "files": sorted(current)}, indent=1) + "\n"
-        (staging / MANIFEST).write_text(text, encoding="utf-8")
-        _swap(staging, output)
+        yield stage
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return Outcome(written, len(current) - written, len(stale))
+        shutil.rmtree(stage.folder, ignore_errors=True)
 
 
-def _stage(staging: Path, output: Path, pages: Iterable[Page], previous: set[str]) -> tuple[set[str], list[str]]:
-    """Every new or changed page written into the staging folder beside the
-    output folder: the paths of all pages, and of those unchanged (linked
-    into the staging folder only if it is to be swapped in)."""
-    staging.mkdir(parents=True)
-    staged: set[str] = set()
-    folders: set[str] = set()
-    # Creating a file mostly waits on the disk: a few at a time (threads; the lock is released while waiting).
-    with ThreadPoolExecutor(max_workers=WRITERS) as writers:
-        jobs = []
-        for page in pages:
-            _check(page, staged, output, previous)
-            folder = posixpath.dirname(page.path)
-            if folder and folder not in folders:
-                (staging / folder).mkdir(parents=True, exist_ok=True)
-                folders.add(folder)
-            jobs.append((page.path, writers.submit(_put, page, staging, output)))
-        unchanged = [path for path, job in jobs if not job.result()]
-    return staged, unchanged
+class Stage:
+    """The new output folder, put together beside it: each page written if it
+    is new or changed, else linked to the file it would replace. Pages may be
+    put by forked copies of this process (each writes into the same folder);
+    ``commit`` then checks them all and swaps the folder in."""
 
+    def __init__(self, output: Path):
+        self.output = output
+        self.previous = _manifest(output)
+        self.folder = output.parent / f"{STAGING}{uuid.uuid4().hex[:8]}"
+        self.folder.mkdir(parents=True)
+        self._made: set[str] = {""}  # folders made in the staging folder (by this process)
 
-def _check(page: Page, staged: set[str], output: Path, previous: set[str]) -> None:
-    """A page's path stays inside the output folder, comes once, and is not a file written by hand."""
-    if not _inside(page.path) or page.path in staged:
-        raise WriteError(f"refusing to write {page.path!r}: outside the output folder or written twice")
-    if page.path not in previous and (output / page.path).exists():
-        raise WriteError(f"{output / page.path}: exists and was not written by the builder — "
-                         "move it, or set another `output` folder for the briefs")
-    staged.add(page.path)
+    def put(self, page: Page) -> tuple[str, bool]:
+        """A page staged: its path, and whether it is new or changed (written) rather than linked."""
+        if not _inside(page.path):
+            raise WriteError(f"refusing to write {page.path!r}: outside the output folder")
+        folder = posixpath.dirname(page.path)
+        if folder not in self._made:
+            (self.folder / folder).mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+        target, current = self.folder / page.path, self.output / page.path
+        if _differs(current, page.text):
+            target.write_text(page.text, encoding="utf-8", newline="\n")
+            return page.path, True
+        _link(current, target)
+        return page.path, False
 
+    def commit(self, staged: list[tuple[str, bool]]) -> Outcome:
+        """Swap in the staging folder, holding the pages staged (in order) and the
+        files written by hand; nothing is swapped if it would change nothing."""
+        current: set[str] = set()
+        for path, _ in staged:
+            self._check(path, current)
+        written = sum(changed for _, changed in staged)
+        stale = sorted(p for p in self.previous - current if (self.output / p).exists())
+        if not written and not stale and (self.output / MANIFEST).is_file() and self.previous == current:
+            return Outcome(0, len(current), 0)  # nothing to swap: the folder stays as it is, mtimes and all
+        _carry_over(self.folder, self.output, self.previous)
+        text = json.dumps({"generated_by": "briefs", "files": sorted(current)}, indent=1) + "\n"
+        (self.folder / MANIFEST).write_text(text, encoding="utf-8")
+        _swap(self.folder, self.output)
+        return Outcome(written, len(current) - written, len(stale))
 
-def _put(page: Page, staging: Path, output: Path) -> bool:
-    """A page written into the staging folder if it is new or changed (True)."""
-    if not _differs(output / page.path, page.text):
-        return False
-    (staging / page.path).write_text(page.text, encoding="utf-8", newline="\n")
-    return True
+    def _check(self, path: str, staged: set[str]) -> None:
+        """A page comes once, and is not a file written by hand."""
+        if path in staged:
+            raise WriteError(f"refusing to write {path!r} twice")
+        if path not in self.previous and (self.output / path).exists():
+            raise WriteError(f"{self.output / path}: exists and was not written by the builder — "
+                             "move it, or set another `output` folder for the briefs")
+        staged.add(path)
 
 
 def _carry_over(staging: Path, output: Path, previous: set[str]) -> None:
@@ -204,5 +212,5 @@ def _manifest(output: Path) -> set[str]:
 def _differs(path: Path, text: str) -> bool:
     try:
         return path.read_bytes() != text.encode("utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return True

@@ -114,6 +114,22 @@ def test_a_generated_page_may_not_overwrite_a_hand_written_file(output):
     assert snapshot(output) == before
 
 
+@pytest.mark.parametrize("text", ["Generated.\n", "Mine.\n"])
+def test_a_hand_written_file_or_folder_where_a_page_goes_is_refused_whatever_the_text(output, text):
+    publish(PAGES, output)
+    write(output / "valley" / "notes.md", "Mine.\n")
+    write(output / "valley" / "folder.md" / "inside.md", "Mine too.\n")
+    before = snapshot(output)
+
+    for path in ("valley/notes.md", "valley/folder.md"):
+        with pytest.raises(WriteError) as caught:
+            publish((*PAGES, Page(path, text)), output)
+
+        assert path in str(caught.value)
+        assert snapshot(output) == before
+    assert [p.name for p in output.parent.iterdir()] == ["briefs"]
+
+
 def test_a_hand_written_file_is_protected_on_the_first_build_too(output):
     write(output / "index.md", "My own index.\n")
 
