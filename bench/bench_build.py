@@ -1022,7 +1022,7 @@ def bench_size(n: int, args: argparse.Namespace, root: Path, scratch: Path, env:
 # Report
 # =============================================================================
 
-STAGES = ("ingest", "normalize", "extract", "assemble", "changes", "render", "write")
+STAGES = ("ingest", "normalize", "extract", "assemble", "changes", "render", "write", "cache")
 
 
 def _derived(r: dict[str, Any]) -> dict[str, float]:

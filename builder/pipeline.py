@@ -69,7 +69,7 @@ class _Clock:
     """Seconds spent in each stage (per-article stages summed over articles)."""
 
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
-        ("ingest", "normalize", "extract", "assemble", "changes", "render", "write"), 0.0))
+        ("ingest", "normalize", "extract", "assemble", "changes", "render", "write", "cache"), 0.0))
 
     def add(self, stage: str, since: float) -> float:
         now = time.perf_counter()
@@ -117,10 +117,11 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
             started = clock.add("render", started)
             outcome = stage.commit(staged)
         changes.save(settings.site_dir, state)
+        started = clock.add("write", started)
     finally:
         if not saving():
             log.warning("briefs: the cache was not fully written; the next build extracts or merges again what it lacks")
-    clock.add("write", started)
+    clock.add("cache", started)  # the time left waiting for the cache to be written
     report = BuildReport(len(paths), len(listings), extracted, len(briefs), outcome.written, outcome.unchanged,
                          outcome.removed, tuple(problems), tuple(clock.seconds.items()))
     cache.save_last_build(settings.site_dir / cache.FOLDER, cache.LastBuild(_fingerprint(keys, settings), report))
