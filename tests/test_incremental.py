@@ -219,6 +219,23 @@ def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path):
     assert sites[0] == sites[1]
 
 
+def test_a_parallel_build_refuses_to_overwrite_a_hand_written_page_and_changes_nothing(tmp_path):
+    site = new_site(tmp_path / "site")
+    _articles(site, PARALLEL_FROM + 5)
+    assert invoke("build", "--site", site).exit_code == 0
+    before = snapshot(site / "docs")
+    # An article in a new region, whose page someone has already written by hand.
+    write(site / "sources" / "2025-03-01-reef.md", ARTICLE.format(n=99, day=1, region="Reef", name="Coral"))
+    write(site / "docs" / "briefs" / "reef" / "index.md", "# My own notes\n")
+
+    result = invoke("build", "--site", site)
+
+    assert result.exit_code == 1
+    assert "reef/index.md: exists and was not written by the builder" in result.output
+    assert snapshot(site / "docs") == {**before, "briefs/reef/index.md": b"# My own notes\n"}
+    assert not list((site / "docs").glob(".briefs-*"))  # no staging folder left
+
+
 def test_a_long_build_logs_progress_lines_when_not_on_a_terminal(tmp_path):
     site = new_site(tmp_path / "site")
     _articles(site, 120)
