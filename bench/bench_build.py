@@ -1098,6 +1098,16 @@ def _ratio(a: float, b: float) -> float:
     return b / a if a else float("nan")
 
 
+def _stage_growth(a: dict[str, Any], b: dict[str, Any], stage: str) -> str:
+    """A stage's time ratio between two sizes, and that over the size ratio;
+    "-" where the smaller size spent too little in it to compare (under 0.05 s)."""
+    before, after = a["stages"].get(stage, 0.0), b["stages"].get(stage, 0.0)
+    if before < 0.05:
+        return f"- ({before:.2f} s -> {after:.2f} s)"
+    ratio = _ratio(before, after)
+    return f"{ratio:.2f} (x{ratio / (b['n'] / a['n']):.2f})"
+
+
 def print_summary(results: list[dict[str, Any]]) -> None:
     if len(results) > 1:
         header = ["metric", *[f"{r['n']:,}" for r in results]]
@@ -1124,9 +1134,7 @@ def print_summary(results: list[dict[str, Any]]) -> None:
                       "mkdocs/page", "search idx", "peak mem"], growth))
         stage_rows = []
         for stage in STAGES:
-            stage_rows.append([stage, *[f"{_ratio(a['stages'].get(stage, 0), b['stages'].get(stage, 0)):.2f}"
-                                        f" (x{_ratio(a['stages'].get(stage, 0), b['stages'].get(stage, 0)) / (b['n'] / a['n']):.2f})"
-                                        for a, b in zip(results, results[1:])]])
+            stage_rows.append([stage, *[_stage_growth(a, b, stage) for a, b in zip(results, results[1:])]])
         print()
         print(_table("== stage growth: time ratio (time ratio / size ratio; > 1 is faster than linear growth) ==",
                      ["stage", *[f"{a['n']:,} -> {b['n']:,}" for a, b in zip(results, results[1:])]], stage_rows))
