@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, Mapping
 
@@ -77,6 +78,13 @@ class Citation:
     source: str               # source path, as in Source.path
     sentence: int | None      # Sentence.index; None for an editor's addition
     text: str                 # the sentence quoted, or "editor" note
+
+
+@lru_cache(maxsize=4096)
+def cite(source: str, sentence: int | None, text: str) -> Citation:
+    """The citation of a sentence: one object however many items of an article
+    cite it (fewer objects to keep, to send between processes and to compare)."""
+    return Citation(source, sentence, text)
 
 
 @dataclass(frozen=True, slots=True)

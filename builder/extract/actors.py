@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..model import Actor, Citation, Sentence
+from ..model import Actor, Sentence, cite
 from .gazetteer import (ARMED_WORDS, CONTINENTS, GOVERNMENT_WORDS, ORG_WORDS, PLACE_WORDS, TITLES,
                         US_STATE_ABBREVIATIONS, US_STATES,
                         SEATS, RegistryEntry, capitals, state_codes, states, strip_possessive)
@@ -897,7 +897,7 @@ def _actor(entity: _Entity, sentences: dict[int, Sentence], source: str) -> Acto
     name = _canonical(entity)
     aliases = tuple(sorted({n for n in entity.names if n != name}, key=lambda n: (n.lower(), n)))
     indices = sorted({m.sentence for m in entity.mentions})
-    citations = tuple(Citation(source, i, sentences[i].text) for i in indices[:3])
+    citations = tuple(cite(source, i, sentences[i].text) for i in indices[:3])
     role = entity.description or _role(entity, sentences, indices)
     return Actor(name, entity.kind, role, aliases, len(entity.mentions), citations)
 

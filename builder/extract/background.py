@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..model import Citation, Sentence, Statement, TemporalExpression
+from ..model import Sentence, Statement, TemporalExpression, cite
 from .caseless import Caseless
 from .temporal import calendar_date
 
@@ -23,14 +23,14 @@ def summary(sentences: tuple[Sentence, ...], source: str) -> tuple[Statement, ..
     lead = list(sentences[:1])
     if lead and len(lead[0].text.split()) < LEAD_WORDS // 2 and len(sentences) > 1:
         lead.append(sentences[1])
-    return tuple(Statement(s.text, (Citation(source, s.index, s.text),)) for s in lead)
+    return tuple(Statement(s.text, (cite(source, s.index, s.text),)) for s in lead)
 
 
 def background(sentences: tuple[Sentence, ...], source: str, expressions: tuple[TemporalExpression, ...],
                published: dt.date | None, lead: int) -> tuple[Statement, ...]:
     """Sentences that give context: cue words, or dates well before publication."""
     old = _sentences_with_old_dates(expressions, published)
-    return tuple(Statement(s.text, (Citation(source, s.index, s.text),))
+    return tuple(Statement(s.text, (cite(source, s.index, s.text),))
                  for s in sentences[lead:] if s.index in old or CONTEXT.search(s.text))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..model import Citation, Question, Sentence
+from ..model import Citation, Question, Sentence, cite
 from .caseless import Caseless
 from .gazetteer import states
 
@@ -47,14 +47,14 @@ def extract(sentences: tuple[Sentence, ...], source: str) -> tuple[Question, ...
             continue
         kind = cue(sentence.text)
         if kind:
-            found.append(Question(ask(sentence.text, kind), (Citation(source, sentence.index, sentence.text),)))
+            found.append(Question(ask(sentence.text, kind), (cite(source, sentence.index, sentence.text),)))
     return tuple(found)
 
 
 def settled(sentences: tuple[Sentence, ...], source: str) -> tuple[Citation, ...]:
     """The sentences that state a settled fact: what may answer another article's question."""
     # cue() first: extract() has usually just computed it.
-    return tuple(Citation(source, s.index, s.text) for s in sentences if cue(s.text) is None and SETTLING.search(s.text))
+    return tuple(cite(source, s.index, s.text) for s in sentences if cue(s.text) is None and SETTLING.search(s.text))
 
 
 # One search rules out most sentences. On lower-cased text it also finds

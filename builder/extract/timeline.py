@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..model import Citation, Event, Sentence, TemporalExpression
+from ..model import Event, Sentence, TemporalExpression, cite
 from .caseless import Caseless
 from .temporal import FUTURE_CUE, iter_dates
 
@@ -30,7 +30,7 @@ def extract(sentences: tuple[Sentence, ...], source: str, expressions: tuple[Tem
         seen.add((sentence.index, date or expression.text))
         status = _status(sentence.text, date, published_on)
         events.append(Event(date, precision, status, _event(sentence.text), expression.text,
-                            (Citation(source, sentence.index, sentence.text),)))
+                            (cite(source, sentence.index, sentence.text),)))
     return tuple(events)
 
 
