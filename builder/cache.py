@@ -326,11 +326,10 @@ def _check(annotation: str) -> Callable[[Any], bool]:
     """A test for values of an annotation as written in model.py ("tuple[Citation, ...]", "str | None")."""
     annotation = annotation.replace(" ", "")
     if "|" in annotation:
-        parts = annotation.split("|")
-        if all(part in _SIMPLE for part in parts):  # one isinstance for "str | None", the usual union
-            simple = tuple(kind for part in parts for kind in _SIMPLE[part])
+        simple = _simple_types(annotation)
+        if simple is not None:  # one isinstance for "str | None", the usual union
             return lambda v: isinstance(v, simple)
-        options = [_check(part) for part in parts]
+        options = [_check(part) for part in annotation.split("|")]
         return lambda v: any(test(v) for test in options)
     if annotation.startswith("tuple[") and annotation.endswith(",...]"):
         item = _check(annotation[len("tuple["):-len(",...]")])
@@ -342,12 +341,17 @@ def _check(annotation: str) -> Callable[[Any], bool]:
     return lambda v: isinstance(v, simple)
 
 
+def _simple_types(annotation: str) -> tuple[type, ...] | None:
+    """The types of an annotation of simple types ("str", "int | None"); None for any other."""
+    parts = annotation.replace(" ", "").split("|")
+    return tuple(kind for part in parts for kind in _SIMPLE[part]) if all(part in _SIMPLE for part in parts) else None
+
+
 _SIMPLE = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "None": (type(None),),
            "dt.date": (dt.date,), **{name: (cls,) for name, cls in _TYPES.items()},
            "Citation": (int,)}  # a citation is its number in the entry's table
 # The exact types of each field of a citation (bool is no int here).
-_CITATION_TYPES = [frozenset(kind for part in f.type.replace(" ", "").split("|") for kind in _SIMPLE[part])
-                   for f in dataclasses.fields(Citation)]
+_CITATION_TYPES = [frozenset(_simple_types(f.type) or ()) for f in dataclasses.fields(Citation)]
 
 
 def _tupled(value: Any) -> Any:
