@@ -82,9 +82,20 @@ def load(folder: Path, entry: str) -> Entry | None:
     return _entry(data["article"], data["problems"]) if isinstance(data, dict) and data.keys() == {"article", "problems"} else None
 
 
-def store(folder: Path, entries: dict[str, Entry]) -> None:
-    """Keep each (article, problems) under its key."""
-    _write(folder, ((k, {"article": article, "problems": problems}) for k, (article, problems) in entries.items()))
+def encoded(entry: Entry) -> str:
+    """An (article, problems) as ``store`` keeps it: encoded where it was extracted, so the
+    process writing the cache need not read (and copy) the articles of the processes that made them."""
+    article, problems = entry
+    return _dumps({"article": article, "problems": problems})
+
+
+def encoded_brief(brief: model.Brief) -> str:
+    return _dumps(brief)
+
+
+def store(folder: Path, entries: dict[str, str]) -> None:
+    """Keep each encoded entry (an article's or a brief's) under its key."""
+    _write_encoded(folder, list(entries.items()))
 
 
 def load_index(folder: Path) -> dict[str, Entry]:
@@ -116,10 +127,6 @@ def brief_key(group: str, plan: Any, members: list[str]) -> str:
 def load_brief(folder: Path, entry: str) -> model.Brief | None:
     found = _read(folder, entry)
     return found if isinstance(found, model.Brief) else None
-
-
-def store_briefs(folder: Path, briefs: dict[str, model.Brief]) -> None:
-    _write(folder, briefs.items())
 
 
 def prune(folder: Path, keep: set[str]) -> None:
@@ -178,8 +185,10 @@ def _read(folder: Path, name: str) -> Any:
 
 
 def _write(folder: Path, entries: Iterable[tuple[str, Any]]) -> None:
-    rows = [(name, _dumps(data)) for name, data in entries]
+    _write_encoded(folder, [(name, _dumps(data)) for name, data in entries])
 
+
+def _write_encoded(folder: Path, rows: list[tuple[str, str]]) -> None:
     def written(db: sqlite3.Connection) -> bool:
         db.executemany("INSERT OR REPLACE INTO entries (name, data) VALUES (?, ?)", rows)
         return True

@@ -190,8 +190,7 @@ class _Articles:
         self.by_source: dict[str, str] = {}     # source -> key
         self.stored: set[str] = set()           # entries the cache held when the build began
         self.used: set[str] = set()             # brief entries of this build
-        self.fresh: dict[str, cache.Entry] = {}  # sources extracted in this build, to keep
-        self.merged: dict[str, Brief] = {}      # brief entries merged in this build, to keep
+        self.fresh: dict[str, str] = {}         # entries extracted or merged in this build, encoded, to keep
 
     def listings(self, keys: list[str], problems: list[Problem], clock: _Clock) -> tuple[list[Article], int]:
         """Every article as listed, in source order (the same whatever the workers), and how many were extracted."""
@@ -199,10 +198,10 @@ class _Articles:
         entries = [self._cached(k, index) for k in keys]
         missing = [i for i, found in enumerate(entries) if found is None]
         sources = [self.paths[keys[i]] for i in missing]
-        for i, (found, seconds, cacheable) in zip(missing, _extract_all(sources, self.settings, self.registry, self.workers)):
+        for i, (found, seconds, kept) in zip(missing, _extract_all(sources, self.settings, self.registry, self.workers)):
             entries[i] = self._keep(keys[i], found)
-            if cacheable:
-                self.fresh[keys[i]] = found
+            if kept is not None:
+                self.fresh[keys[i]] = kept
             for stage, spent in seconds:
                 clock.seconds[stage] += spent
         cache.save_index(self.folder, dict(zip(keys, entries)))  # type: ignore[arg-type]
@@ -224,14 +223,13 @@ class _Articles:
         jobs = [(plans[i], [self._article(k) for k in members[i]]) for i in missing]
         parallel = sum(len(articles) for _, articles in jobs) >= PARALLEL_FROM
         merged = forked.spread(_merge, jobs, self.workers if parallel else 1, weight=lambda job: len(job[1]))
-        for i, brief in zip(missing, merged):
-            found[i] = self.merged[entries[i]] = brief
+        for i, (brief, kept) in zip(missing, merged):
+            found[i], self.fresh[entries[i]] = brief, kept
         return tuple(found)  # type: ignore[arg-type]
 
     def keep(self) -> None:
         """Write to the cache the articles extracted and the briefs merged in this build."""
         cache.store(self.folder, self.fresh)
-        cache.store_briefs(self.folder, self.merged)
 
     def forget_the_rest(self) -> None:
         """Drop cache entries no source or brief of this build needs."""
@@ -260,15 +258,17 @@ class _Articles:
         if key not in self.full:
             found = cache.load(self.folder, key)
             if found is None or found[0] is None:  # damaged since the index was written
-                found, _, cacheable = _extract_one((self.paths[key], self.settings, self.registry))
-                if cacheable:
-                    self.fresh[key] = found
+                found, _, kept = _extract_one((self.paths[key], self.settings, self.registry))
+                if kept is not None:
+                    self.fresh[key] = kept
             self.full[key] = found[0]  # type: ignore[assignment]
         return self.full[key]
 
 
-def _merge(job: tuple[assemble.Group, list[Article]]) -> Brief:
-    return assemble.brief(*job)
+def _merge(job: tuple[assemble.Group, list[Article]]) -> tuple[Brief, str]:
+    """A brief, and its cache entry (encoded here, on the worker that merged it)."""
+    brief = assemble.brief(*job)
+    return brief, cache.encoded_brief(brief)
 
 
 def _cache_context(settings: Settings) -> str:
@@ -277,8 +277,8 @@ def _cache_context(settings: Settings) -> str:
     return f"{cache.version()}|{hashlib.sha256(registry).hexdigest()}|{settings.default_region}|{settings.sources}"
 
 
-# (article or None, problems), the time each stage took, and whether the cache may keep it.
-Extracted = tuple[tuple[Article | None, tuple[Problem, ...]], tuple[tuple[str, float], ...], bool]
+# (article or None, problems), the time each stage took, and its cache entry (None: not to be kept).
+Extracted = tuple[cache.Entry, tuple[tuple[str, float], ...], str | None]
 
 
 def _extract_all(sources: list[Path], settings: Settings,
@@ -320,9 +320,13 @@ def _extract_one(job: tuple[Path, Settings, tuple[RegistryEntry, ...]]) -> Extra
         log.debug("extracting %s failed", path, exc_info=True)
         problem = Problem(path.relative_to(settings.site_dir).as_posix(), f"the builder failed on this article ({type(error).__name__}: {error})",
                           "a bug in the builder: please report it with this file; the rest of the site is built")
-        return (None, (*problems, problem)), (), False  # not cached: the next build tries again
+        return (None, (*problems, problem)), (), None  # not cached: the next build tries again
+    entry = (article, tuple(problems))
+    started = time.perf_counter()
+    kept = cache.encoded(entry)  # here, while the article is in this worker's memory
+    clock.add("extract", started)
     spent = tuple((k, v) for k, v in clock.seconds.items() if v)
-    return (article, tuple(problems)), spent, True
+    return entry, spent, kept
 
 
 def _progress(total: int):
