@@ -69,8 +69,12 @@ def version() -> str:
 def key(path: Path, name: str, context: str) -> str:
     """A source's key: its bytes, its name, where it really is (a link is not its target), and the context."""
     digest = hashlib.sha256()
-    where = f"{path.is_symlink()}|{path.resolve()}"
-    for part in (name.encode(), where.encode(), context.encode(), path.read_bytes()):
+    try:
+        data, read = path.read_bytes(), "read"
+    except OSError as error:  # extraction says why; the key has only to differ from any readable file's
+        data, read = b"", f"unreadable: {error.strerror}"
+    where = f"{path.is_symlink()}|{path.resolve()}|{read}"
+    for part in (name.encode(), where.encode(), context.encode(), data):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
