@@ -20,6 +20,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,9 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     registry = _registry(settings, problems)
     paths = _sources(settings, problems)
     context = _cache_context(settings)
-    keys = [cache.key(p, p.relative_to(settings.site_dir).as_posix(), context) for p in paths]
+    # Each key reads and hashes its source: on every core for a large site.
+    keys = forked.spread(partial(_key, site_dir=settings.site_dir, context=context), paths,
+                         workers if len(paths) >= PARALLEL_FROM else 1)
     last = cache.last_build(settings.site_dir / cache.FOLDER)
     if last and last.fingerprint == _fingerprint(keys, settings):
         return _unchanged(last, problems, strict, len(paths))
@@ -126,6 +129,10 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
                          outcome.removed, tuple(problems), tuple(clock.seconds.items()))
     cache.save_last_build(settings.site_dir / cache.FOLDER, cache.LastBuild(_fingerprint(keys, settings), report))
     return report
+
+
+def _key(path: Path, site_dir: Path, context: str) -> str:
+    return cache.key(path, path.relative_to(site_dir).as_posix(), context)
 
 
 def _stop_if_strict(problems: list[Problem], strict: bool) -> None:
