@@ -1230,8 +1230,8 @@ def targets(results: list[dict[str, Any]]) -> list[list[str]]:
         check(f"extraction >= 50,000 words/s per core ({with_throughput[-1]['n']:,})", None,
               lambda: t[1]["effective"], TARGET_WORDS_PER_CORE, "words/s", higher=True)
         # The target ("50,000 words/s per core, >= 1.7x that on two cores") read both ways: the rate
-        # on two cores against 1.7 x 50,000, and the speed-up over one core, which no code can take
-        # past the machine's own (printed beside it).
+        # on two cores against 1.7 x 50,000, and the speed-up over one core, which also depends on how
+        # much this machine speeds up on two processes at the time (printed beside it).
         check("extraction on two cores >= 1.7 x 50,000 words/s", None, lambda: t[2]["effective"],
               TARGET_TWO_CORE_RATIO * TARGET_WORDS_PER_CORE, "words/s", higher=True)
         check("two cores >= 1.7x one core", None, lambda: _ratio(t[1]["effective"], t[2]["effective"]),
