@@ -30,7 +30,7 @@ from .extract.gazetteer import RegistryEntry, load_registry
 from .model import Article, Brief, BuildReport, Problem, SourceError
 
 log = logging.getLogger("builder.pipeline")
-PARALLEL_FROM = 40   # fewer uncached articles than this are extracted in this process
+PARALLEL_FROM = 40   # fewer sources or articles than this to work on: handled in this process alone
 PROGRESS_FROM = 30   # more articles than this show a progress bar on a terminal
 
 
@@ -86,7 +86,7 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
     context = _cache_context(settings)
     # Each key reads and hashes its source: on every core for a large site.
     keys = forked.spread(partial(_key, site_dir=settings.site_dir, context=context), paths,
-                         workers if len(paths) >= PARALLEL_FROM else 1)
+                         _processes(workers, len(paths)))
     last = cache.last_build(settings.site_dir / cache.FOLDER)
     if last and last.fingerprint == _fingerprint(keys, settings):
         return _unchanged(last, problems, strict, len(paths))
@@ -115,8 +115,7 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
         parts = render.site(briefs, settings)
         with write.staging(settings.output_path) as stage:
             # Each process stages the pages it renders: the render stage is the time to make and stage them all.
-            staged = forked.spread(lambda part: stage.put(part()), parts,
-                                   known.workers if len(listings) >= PARALLEL_FROM else 1)
+            staged = forked.spread(lambda part: stage.put(part()), parts, _processes(known.workers, len(listings)))
             started = clock.add("render", started)
             outcome = stage.commit(staged)
         changes.save(settings.site_dir, state)
@@ -129,6 +128,11 @@ def _build(settings: Settings, strict: bool, workers: int) -> BuildReport:
                          outcome.removed, tuple(problems), tuple(clock.seconds.items()))
     cache.save_last_build(settings.site_dir / cache.FOLDER, cache.LastBuild(_fingerprint(keys, settings), report))
     return report
+
+
+def _processes(workers: int, items: int) -> int:
+    """How many processes share out a job of ``items``: forking costs more than a small job takes."""
+    return workers if items >= PARALLEL_FROM else 1
 
 
 def _key(path: Path, site_dir: Path, context: str) -> str:
@@ -228,8 +232,8 @@ class _Articles:
         found = [cache.load_brief(self.folder, entry) if entry in self.stored else None for entry in entries]
         missing = [i for i, brief in enumerate(found) if brief is None]
         jobs = [(plans[i], [self._article(k) for k in members[i]]) for i in missing]
-        parallel = sum(len(articles) for _, articles in jobs) >= PARALLEL_FROM
-        merged = forked.spread(_merge, jobs, self.workers if parallel else 1, weight=lambda job: len(job[1]))
+        processes = _processes(self.workers, sum(len(articles) for _, articles in jobs))
+        merged = forked.spread(_merge, jobs, processes, weight=lambda job: len(job[1]))
         for i, (brief, kept) in zip(missing, merged):
             found[i], self.fresh[entries[i]] = brief, kept
         return tuple(found)  # type: ignore[arg-type]
@@ -293,7 +297,7 @@ def _extract_all(sources: list[Path], settings: Settings,
     """Each source extracted, in order, on ``workers`` processes when there are many."""
     jobs = [(path, settings, registry) for path in sources]
     progress = _progress(len(jobs))
-    return forked.spread(_extract_one, jobs, workers if len(jobs) >= PARALLEL_FROM else 1,
+    return forked.spread(_extract_one, jobs, _processes(workers, len(jobs)),
                          done=lambda extracted: progress(extracted[0][0]))
 
 
