@@ -1038,7 +1038,7 @@ def bench_size(n: int, args: argparse.Namespace, root: Path, scratch: Path, env:
         others = []
         machine = []
         for run in range(runs):
-            machine.append(cpu_speedup())  # beside each pair of runs: the machine's ceiling varies by the minute
+            machine.append(cpu_speedup())  # beside each pair of runs: the machine's own speed-up varies by the minute
             for workers in (1, 2):
                 clean_build_state(site)
                 measured = child_build(site, env, workers, scratch)
